@@ -1,0 +1,59 @@
+using System.Text.Json;
+using FaceMask.Tests.Support;
+using FaceMask.Training.Cli;
+
+namespace FaceMask.Tests.Cli;
+
+public class CliTests
+{
+    [Fact]
+    public async Task Generate_split_and_stats_work_end_to_end()
+    {
+        using var directory = new TempDirectory();
+        var data = directory.Combine("Dataset");
+        var split = directory.Combine("Dataset_Split");
+        var statsJson = directory.Combine("stats.json");
+
+        Assert.Equal(0, await FaceMaskCli.RunAsync(["generate", "--out", data, "--per-class", "12", "--seed", "4"]));
+        Assert.Equal(0, await FaceMaskCli.RunAsync(["split", "--data", data, "--out", split, "--seed", "42", "--val", "0.25", "--test", "0.25"]));
+        Assert.Equal(0, await FaceMaskCli.RunAsync(["stats", "--data", data, "--json", statsJson]));
+
+        Assert.Equal(36, Directory.EnumerateFiles(data, "*.jpg", SearchOption.AllDirectories).Count());
+        foreach (var part in new[] { "train", "val", "test" })
+        {
+            Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(split, part), "*.jpg", SearchOption.AllDirectories));
+        }
+
+        using var stats = JsonDocument.Parse(File.ReadAllText(statsJson));
+        Assert.Equal(36, stats.RootElement.GetProperty("images").GetInt32());
+        Assert.Equal(12, stats.RootElement.GetProperty("classes").GetProperty("with_mask").GetProperty("images").GetInt32());
+        Assert.True(stats.RootElement.TryGetProperty("near_duplicate_groups", out _));
+    }
+
+    [Fact]
+    public async Task Merges_several_data_folders()
+    {
+        using var directory = new TempDirectory();
+        Assert.Equal(0, await FaceMaskCli.RunAsync(["generate", "--out", directory.Combine("a"), "--per-class", "4", "--seed", "1"]));
+        Assert.Equal(0, await FaceMaskCli.RunAsync(["generate", "--out", directory.Combine("b"), "--per-class", "4", "--seed", "2"]));
+
+        Assert.Equal(0, await FaceMaskCli.RunAsync(["split", "--data", directory.Combine("a"), "--data", directory.Combine("b"), "--out", directory.Combine("split")]));
+
+        Assert.Equal(24, Directory.EnumerateFiles(directory.Combine("split"), "*.jpg", SearchOption.AllDirectories).Count());
+    }
+
+    [Theory]
+    [InlineData("split", "--data", "/no/such/folder", "--out", "/tmp/unused-split")]
+    [InlineData("stats", "--data", "/no/such/folder")]
+    public async Task A_missing_dataset_is_a_clear_error_not_a_crash(params string[] args)
+    {
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(args));
+    }
+
+    [Fact]
+    public async Task Invalid_options_are_refused()
+    {
+        Assert.NotEqual(0, await FaceMaskCli.RunAsync(["split", "--data", ".", "--val", "0.6", "--test", "0.6"]));
+        Assert.NotEqual(0, await FaceMaskCli.RunAsync(["split"])); // --data is required
+    }
+}

@@ -1,0 +1,44 @@
+using FaceMask.Training.Imaging;
+using FaceMask.Training.Synthetic;
+using OpenCvSharp;
+
+namespace FaceMask.Tests.Support;
+
+/// <summary>Images the tests draw themselves: synthetic faces and the kinds of copies real datasets contain.</summary>
+public static class TestImages
+{
+    public static byte[] Face(MaskState state, int seed, ImageFormat format = ImageFormat.Jpeg, int size = 128)
+    {
+        using var face = SyntheticFaces.Draw(state, seed, size);
+        return SyntheticFaces.Encode(face, format);
+    }
+
+    /// <summary>A horizontally mirrored copy.</summary>
+    public static Mat Mirrored(Mat image) => image.Flip(FlipMode.Y);
+
+    /// <summary>A brightness- and contrast-shifted copy, as dataset augmentation makes them.</summary>
+    public static Mat Shifted(Mat image, double gain, double offset)
+    {
+        var shifted = new Mat();
+        image.ConvertTo(shifted, MatType.CV_8UC3, gain, offset);
+        return shifted;
+    }
+
+    /// <summary>A re-cropped copy: a centred crop of <paramref name="fraction"/> of each side, scaled back up.</summary>
+    public static Mat Recropped(Mat image, double fraction)
+    {
+        var width = (int)(image.Width * fraction);
+        var height = (int)(image.Height * fraction);
+        using var crop = new Mat(image, new Rect((image.Width - width) / 2, (image.Height - height) / 2, width, height));
+        return crop.Resize(image.Size());
+    }
+
+    public static void WriteJpeg(string path, Mat image)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, SyntheticFaces.Encode(image, ImageFormat.Jpeg));
+    }
+
+    /// <summary>A solid-colour BGR image.</summary>
+    public static Mat Solid(int width, int height, Scalar bgr) => new(height, width, MatType.CV_8UC3, bgr);
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using FaceMask.Training.Data;
+
+namespace FaceMask.Training.Cli;
+
+/// <summary>Options shared by several commands, defined once so they read the same everywhere.</summary>
+internal static class CliOptions
+{
+    public static Option<string[]> Data(string description) => new("--data")
+    {
+        Description = description,
+        Required = true,
+        AllowMultipleArgumentsPerToken = false,
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    public static Option<int> Seed() => new("--seed")
+    {
+        Description = "Random seed; the same seed gives the same result.",
+        DefaultValueFactory = _ => 42,
+    };
+
+    private static void Require(System.CommandLine.Parsing.OptionResult result, bool condition, string error)
+    {
+        if (!condition)
+        {
+            result.AddError(error);
+        }
+    }
+
+    /// <summary>The near-duplicate thresholds most worth tuning, as options; the rest keep their measured defaults.</summary>
+    public sealed class NearDuplicates
+    {
+        private static readonly NearDuplicateSettings Defaults = new();
+
+        public Option<int> MaxHashDistance { get; } = new("--max-hash-distance")
+        {
+            Description = "Perceptual hashes (64 bits) at most this many bits apart are near-duplicates.",
+            DefaultValueFactory = _ => Defaults.MaxHashDistance,
+            Validators = { r => Require(r, r.GetValueOrDefault<int>() is >= 0 and <= 64, "--max-hash-distance must be between 0 and 64.") },
+        };
+
+        public Option<float> AlignedCorrelation { get; } = new("--aligned-correlation")
+        {
+            Description = "Candidates whose aligned 48x48 patches correlate at least this well are near-duplicates (0..1).",
+            DefaultValueFactory = _ => Defaults.AlignedCorrelation,
+            Validators = { r => Require(r, r.GetValueOrDefault<float>() is >= 0 and <= 1, "--aligned-correlation must be between 0 and 1.") },
+        };
+
+        public IEnumerable<Option> All => [MaxHashDistance, AlignedCorrelation];
+
+        public NearDuplicateSettings Read(ParseResult parse) => Defaults with
+        {
+            MaxHashDistance = parse.GetValue(MaxHashDistance),
+            AlignedCorrelation = parse.GetValue(AlignedCorrelation),
+        };
+    }
+}

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Diagnostics;
+using FaceMask.Training.Data;
+using Spectre.Console;
+
+namespace FaceMask.Training.Cli;
+
+/// <summary><c>facemask split --data Dataset [--data DatasetNew ...] --out Dataset_Split --seed 42 --val 0.15 --test 0.15</c>.</summary>
+internal static class SplitCommand
+{
+    public static Command Create()
+    {
+        var data = CliOptions.Data("Class-per-folder dataset(s) to split; repeat to merge several (e.g. Dataset and DatasetNew).");
+        var output = new Option<string>("--out") { Description = "Split folder to write.", DefaultValueFactory = _ => "Dataset_Split" };
+        var seed = CliOptions.Seed();
+        var val = new Option<double>("--val") { Description = "Fraction for validation.", DefaultValueFactory = _ => 0.15 };
+        var test = new Option<double>("--test") { Description = "Fraction for test.", DefaultValueFactory = _ => 0.15 };
+        var nearDuplicates = new CliOptions.NearDuplicates();
+        var command = new Command("split", "Group near-duplicates and split whole groups into train/val/test, stratified by class.")
+        {
+            data, output, seed, val, test,
+        };
+        foreach (var option in nearDuplicates.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse => CliConsole.Run(() =>
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var options = new SplitOptions
+            {
+                Seed = parse.GetValue(seed),
+                Fractions = new SplitFractions(parse.GetValue(val), parse.GetValue(test)),
+                NearDuplicates = nearDuplicates.Read(parse),
+            };
+            options.Fractions.Validate();
+            var scan = CliConsole.Scan(parse.GetRequiredValue(data));
+            if (scan.Images.Count == 0)
+            {
+                throw new ArgumentException("No readable images found: expected <dataset>/<class>/<image> files.");
+            }
+
+            var plan = CliConsole.Step("Grouping near-duplicates", () => SplitPlan.Create(scan, options));
+            var outputDirectory = parse.GetRequiredValue(output);
+            var result = SplitWriter.Write(plan, outputDirectory, DateTimeOffset.UtcNow);
+            Print(result.Manifest);
+            AnsiConsole.MarkupLineInterpolated(
+                $"Wrote {result.Written:N0} files ({result.Linked:N0} hard links) and {Path.Combine(outputDirectory, SplitManifest.FileName)} in {stopwatch.Elapsed.TotalSeconds:0.0} s.");
+            return CliConsole.Ok;
+        }));
+        return command;
+    }
+
+    private static void Print(SplitManifest manifest)
+    {
+        AnsiConsole.MarkupLineInterpolated(
+            $"{manifest.Groups:N0} near-duplicate groups ({manifest.NearDuplicates.Method}); every group sits in exactly one part.");
+        var table = new Table().AddColumn("part");
+        foreach (var name in manifest.Classes)
+        {
+            table.AddColumn(name);
+        }
+
+        table.AddColumn("total");
+        foreach (var (part, counts) in manifest.Counts)
+        {
+            table.AddRow([part, .. manifest.Classes.Select(c => $"{counts[c]:N0}"), $"{counts.Values.Sum():N0}"]);
+        }
+
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,55 @@
+using OpenCvSharp;
+
+namespace FaceMask.Training.Imaging;
+
+/// <summary>
+/// The one code path from pixels to network input, shared by training, evaluation and serving:
+/// decode, resize, reorder channels, scale. Training inserts augmentation between
+/// <see cref="Resize"/> and <see cref="WriteInput"/>; nothing else differs.
+/// </summary>
+public static class ImagePreprocessor
+{
+    /// <summary>Resizes a BGR image to the input size: area averaging when shrinking (no aliasing), bilinear when enlarging.</summary>
+    public static Mat Resize(Mat bgr, Preprocessing spec)
+    {
+        var shrinking = bgr.Width >= spec.Width && bgr.Height >= spec.Height;
+        var resized = new Mat();
+        Cv2.Resize(bgr, resized, new Size(spec.Width, spec.Height), 0, 0,
+            shrinking ? InterpolationFlags.Area : InterpolationFlags.Linear);
+        return resized;
+    }
+
+    /// <summary>Writes a resized BGR image as HWC floats, <c>pixel * scale + offset</c>, in the spec's channel order.</summary>
+    public static unsafe void WriteInput(Mat resizedBgr, Preprocessing spec, Span<float> destination)
+    {
+        if (resizedBgr.Width != spec.Width || resizedBgr.Height != spec.Height || resizedBgr.Type() != MatType.CV_8UC3)
+        {
+            throw new ArgumentException(
+                $"Expected a {spec.Width}x{spec.Height} 8-bit BGR image, got {resizedBgr.Width}x{resizedBgr.Height} {resizedBgr.Type()}.",
+                nameof(resizedBgr));
+        }
+
+        if (destination.Length < spec.InputLength)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} floats; {spec.InputLength} are needed.", nameof(destination));
+        }
+
+        using var converted = spec.ColorOrder == ColorOrder.Rgb ? resizedBgr.CvtColor(ColorConversionCodes.BGR2RGB) : null;
+        var ordered = converted ?? resizedBgr;
+        fixed (float* target = destination)
+        {
+            // A header over the caller's buffer: ConvertTo writes the floats straight into it.
+            using var output = Mat.FromPixelData(spec.Height, spec.Width, MatType.CV_32FC3, (IntPtr)target);
+            ordered.ConvertTo(output, MatType.CV_32FC3, spec.Scale, spec.Offset);
+        }
+    }
+
+    /// <summary>Decodes, resizes and writes one encoded image as network input.</summary>
+    /// <exception cref="ImageRejectedException">The bytes are not an acceptable image.</exception>
+    public static void Preprocess(ReadOnlySpan<byte> encoded, Preprocessing spec, Span<float> destination, ImageLimits? limits = null)
+    {
+        using var decoded = ImageDecoder.Decode(encoded, limits);
+        using var resized = Resize(decoded, spec);
+        WriteInput(resized, spec, destination);
+    }
+}
