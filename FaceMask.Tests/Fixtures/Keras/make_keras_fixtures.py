@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Writes Keras-2-layout .h5 fixtures and a numpy reference forward pass for each.
+
+Independent of this project's C# code and of TensorFlow: the layer maths below follows
+TensorFlow's definitions (channels-last, 'same' padding with the extra pixel at the bottom/right,
+'same' average pooling dividing by the pixels inside the image, Keras BatchNormalization with
+epsilon added to the variance). Needs Debian's python3-h5py and python3-numpy.
+
+    python3 FaceMask.Tests/Fixtures/Keras/make_keras_fixtures.py
+
+Files written next to this script:
+  <name>.h5    the model, in one of two string styles (see STYLES)
+  <name>.json  {"input_shape", "input", "output_shape", "output"} for a random batch
+"""
+import json
+import os
+
+import h5py
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+# ---------------------------------------------------------------- reference layer maths
+
+def same_pads(size, kernel, stride):
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+def window_pad(x, kernel, strides, padding, value=0.0):
+    if padding == "valid":
+        return x
+    top, bottom = same_pads(x.shape[1], kernel[0], strides[0])
+    left, right = same_pads(x.shape[2], kernel[1], strides[1])
+    return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
+
+
+def patches(x, kernel, strides):
+    """Yields (i, j, view) with view[n, oh, ow, c] = x[n, oh*s + i, ow*s + j, c]."""
+    oh = (x.shape[1] - kernel[0]) // strides[0] + 1
+    ow = (x.shape[2] - kernel[1]) // strides[1] + 1
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            yield i, j, x[:, i:i + strides[0] * oh:strides[0], j:j + strides[1] * ow:strides[1], :]
+
+
+def conv2d(x, kernel, bias, strides, padding):
+    x = window_pad(x, kernel.shape[:2], strides, padding)
+    out = None
+    for i, j, view in patches(x, kernel.shape[:2], strides):
+        term = view @ kernel[i, j]
+        out = term if out is None else out + term
+    return out if bias is None else out + bias
+
+
+def depthwise(x, kernel, bias, strides, padding):
+    x = window_pad(x, kernel.shape[:2], strides, padding)
+    channels, multiplier = kernel.shape[2], kernel.shape[3]
+    out = None
+    for i, j, view in patches(x, kernel.shape[:2], strides):
+        term = (view[..., :, None] * kernel[i, j][None, None, None]).reshape(view.shape[:3] + (channels * multiplier,))
+        out = term if out is None else out + term
+    return out if bias is None else out + bias
+
+
+def pool(x, size, strides, padding, kind):
+    if kind == "max":
+        x = window_pad(x, size, strides, padding, value=-np.inf)
+        return np.max([v for _, _, v in patches(x, size, strides)], axis=0)
+    ones = window_pad(np.ones_like(x[..., :1]), size, strides, padding)
+    x = window_pad(x, size, strides, padding)
+    total = np.sum([v for _, _, v in patches(x, size, strides)], axis=0)
+    count = np.sum([v for _, _, v in patches(ones, size, strides)], axis=0)
+    return total / count
+
+
+ACTIVATIONS = {
+    "linear": lambda x: x,
+    "relu": lambda x: np.maximum(x, 0),
+    "relu6": lambda x: np.clip(x, 0, 6),
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "hard_sigmoid": lambda x: np.clip(0.2 * x + 0.5, 0, 1),
+    "tanh": np.tanh,
+    "swish": lambda x: x / (1 + np.exp(-x)),
+    "elu": lambda x: np.where(x > 0, x, np.exp(x) - 1),
+    "softplus": lambda x: np.log1p(np.exp(x)),
+    "softmax": lambda x: np.exp(x - x.max(-1, keepdims=True)) / np.exp(x - x.max(-1, keepdims=True)).sum(-1, keepdims=True),
+}
+
+
+def forward(layers, weights, x):
+    for cls, cfg in layers:
+        w = weights.get(cfg["name"], {})
+        act = ACTIVATIONS[cfg.get("activation", "linear")]
+        if cls == "InputLayer":
+            continue
+        if cls == "Rescaling":
+            x = x * cfg["scale"] + cfg["offset"]
+        elif cls == "Conv2D":
+            x = act(conv2d(x, w["kernel"], w.get("bias"), cfg["strides"], cfg["padding"]))
+        elif cls == "DepthwiseConv2D":
+            x = act(depthwise(x, w["depthwise_kernel"], w.get("bias"), cfg["strides"], cfg["padding"]))
+        elif cls == "SeparableConv2D":
+            x = depthwise(x, w["depthwise_kernel"], None, cfg["strides"], cfg["padding"])
+            x = act(conv2d(x, w["pointwise_kernel"], w.get("bias"), (1, 1), "valid"))
+        elif cls in ("MaxPooling2D", "AveragePooling2D"):
+            x = pool(x, cfg["pool_size"], cfg["strides"] or cfg["pool_size"], cfg["padding"], "max" if cls.startswith("Max") else "avg")
+        elif cls == "GlobalAveragePooling2D":
+            x = x.mean(axis=(1, 2))
+        elif cls == "GlobalMaxPooling2D":
+            x = x.max(axis=(1, 2))
+        elif cls == "BatchNormalization":
+            x = (x - w["moving_mean"]) / np.sqrt(w["moving_variance"] + cfg["epsilon"]) * w["gamma"] + w["beta"]
+        elif cls == "Activation":
+            x = act(x)
+        elif cls == "Softmax":
+            x = ACTIVATIONS["softmax"](x)
+        elif cls == "ReLU":
+            y = np.maximum(x, 0) if cfg["max_value"] is None else np.clip(x, 0, cfg["max_value"])
+            x = np.where(x >= 0, y, x * cfg["negative_slope"])
+        elif cls == "Dropout":
+            pass
+        elif cls == "Flatten":
+            x = x.reshape(x.shape[0], -1)
+        elif cls == "Dense":
+            x = act(x @ w["kernel"] + (w["bias"] if "bias" in w else 0))
+        else:
+            raise ValueError(cls)
+    return x
+
+
+# ---------------------------------------------------------------- models
+
+def conv(name, filters, kernel, strides, padding, activation="linear", use_bias=True):
+    return "Conv2D", dict(name=name, filters=filters, kernel_size=kernel, strides=strides, padding=padding,
+                          data_format="channels_last", dilation_rate=[1, 1], groups=1, activation=activation, use_bias=use_bias)
+
+
+MODELS = {
+    # Every layer type, odd sizes so that 'same' padding is asymmetric.
+    "every_layer": (
+        [9, 11, 3],
+        [
+            ("Rescaling", dict(name="rescale", scale=1 / 127.5, offset=-1.0)),
+            conv("conv_a", 4, [3, 3], [2, 2], "same", "relu"),
+            ("BatchNormalization", dict(name="bn_a", axis=[3], momentum=0.99, epsilon=0.001, center=True, scale=True)),
+            ("DepthwiseConv2D", dict(name="dw", kernel_size=[3, 3], strides=[1, 1], padding="same", depth_multiplier=2,
+                                     data_format="channels_last", dilation_rate=[1, 1], activation="linear", use_bias=True)),
+            ("ReLU", dict(name="relu6", max_value=6.0, negative_slope=0.0, threshold=0.0)),
+            ("SeparableConv2D", dict(name="sep", filters=5, kernel_size=[2, 2], strides=[1, 1], padding="valid", depth_multiplier=1,
+                                     data_format="channels_last", dilation_rate=[1, 1], activation="swish", use_bias=True)),
+            ("AveragePooling2D", dict(name="avg", pool_size=[2, 2], strides=[1, 1], padding="same", data_format="channels_last")),
+            ("MaxPooling2D", dict(name="max", pool_size=[2, 2], strides=None, padding="same", data_format="channels_last")),
+            ("Activation", dict(name="act_tanh", activation="tanh")),
+            ("Dropout", dict(name="drop", rate=0.3, noise_shape=None, seed=None)),
+            ("Flatten", dict(name="flat", data_format="channels_last")),
+            ("Dense", dict(name="fc", units=6, activation="elu", use_bias=True)),
+            ("ReLU", dict(name="leaky", max_value=None, negative_slope=0.1, threshold=0.0)),
+            ("Dense", dict(name="out", units=3, activation="softmax", use_bias=True)),
+        ],
+    ),
+    # Global pooling heads, a bias-free strided convolution, sigmoid, softplus and hard sigmoid.
+    "global_heads": (
+        [8, 7, 2],
+        [
+            conv("conv_nobias", 3, [3, 2], [2, 3], "same", "softplus", use_bias=False),
+            ("BatchNormalization", dict(name="bn", axis=-1, momentum=0.9, epsilon=0.01, center=True, scale=True)),
+            ("GlobalMaxPooling2D", dict(name="gmax", data_format="channels_last", keepdims=False)),
+            ("Dense", dict(name="d1", units=4, activation="hard_sigmoid", use_bias=True)),
+            ("Dense", dict(name="d2", units=2, activation="sigmoid", use_bias=True)),
+        ],
+    ),
+    "average_head": (
+        [6, 6, 3],
+        [
+            conv("c1", 8, [5, 5], [3, 3], "same", "relu6"),
+            ("MaxPooling2D", dict(name="p1", pool_size=[2, 2], strides=[1, 1], padding="valid", data_format="channels_last")),
+            ("GlobalAveragePooling2D", dict(name="gap", data_format="channels_last", keepdims=False)),
+            ("Dense", dict(name="logits", units=3, activation="linear", use_bias=True)),
+            ("Softmax", dict(name="probs", axis=-1)),
+        ],
+    ),
+}
+
+# (string style, weight-name suffix, split layer_names into layer_names0/1, Keras 2.2 bare-list config)
+STYLES = {
+    "every_layer_h5py3": ("every_layer", "vlen", ":0", False, False),
+    "every_layer_h5py2": ("every_layer", "fixed", "", True, False),
+    "global_heads_h5py3": ("global_heads", "vlen", ":0", False, False),
+    "average_head_keras22": ("average_head", "fixed", ":0", False, True),
+}
+
+WEIGHTS = {
+    "Conv2D": lambda c, cin: [("kernel", c["kernel_size"] + [cin, c["filters"]])] + ([("bias", [c["filters"]])] if c["use_bias"] else []),
+    "DepthwiseConv2D": lambda c, cin: [("depthwise_kernel", c["kernel_size"] + [cin, c["depth_multiplier"]]), ("bias", [cin * c["depth_multiplier"]])],
+    "SeparableConv2D": lambda c, cin: [("depthwise_kernel", c["kernel_size"] + [cin, c["depth_multiplier"]]),
+                                       ("pointwise_kernel", [1, 1, cin * c["depth_multiplier"], c["filters"]]), ("bias", [c["filters"]])],
+    "BatchNormalization": lambda c, cin: [("gamma", [cin]), ("beta", [cin]), ("moving_mean", [cin]), ("moving_variance", [cin])],
+    "Dense": lambda c, cin: [("kernel", [cin, c["units"]])] + ([("bias", [c["units"]])] if c["use_bias"] else []),
+}
+
+
+def make_weights(rng, input_shape, layers):
+    """Random weights; shapes found by running the reference forward pass layer by layer."""
+    weights = {}
+    x = np.zeros([1] + input_shape, dtype=np.float64)
+    for cls, cfg in layers:
+        if cls in WEIGHTS:
+            w = {}
+            for name, shape in WEIGHTS[cls](cfg, x.shape[-1]):
+                value = rng.normal(0, 0.5, shape)
+                if name == "moving_variance":
+                    value = rng.uniform(0.5, 2.0, shape)
+                w[name] = value.astype(np.float32)
+            weights[cfg["name"]] = w
+        x = forward([(cls, cfg)], weights, x)
+    return weights
+
+
+def strings(values, style):
+    if style == "fixed":
+        return np.array([v.encode("utf8") for v in values])
+    return np.array(values, dtype=h5py.string_dtype())
+
+
+def scalar(value, style):
+    return np.bytes_(value.encode("utf8")) if style == "fixed" else value
+
+
+def write(path, input_shape, layers, weights, style, suffix, split_names, keras22):
+    layer_json = [{"class_name": "InputLayer", "config": {"name": "input", "batch_input_shape": [None] + input_shape, "dtype": "float32"}}]
+    layer_json += [{"class_name": cls, "config": cfg} for cls, cfg in layers]
+    if keras22:
+        layer_json = layer_json[1:]
+        layer_json[0]["config"]["batch_input_shape"] = [None] + input_shape
+        config = {"class_name": "Sequential", "config": layer_json}
+    else:
+        config = {"class_name": "Sequential", "config": {"name": "fixture", "layers": layer_json}}
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = scalar(json.dumps(config), style)
+        f.attrs["keras_version"] = scalar("2.15.0", style)
+        f.attrs["backend"] = scalar("tensorflow", style)
+        g = f.create_group("model_weights")
+        names = [cfg["name"] for _, cfg in layers]
+        if split_names:
+            half = len(names) // 2
+            g.attrs["layer_names0"] = strings(names[:half], style)
+            g.attrs["layer_names1"] = strings(names[half:], style)
+        else:
+            g.attrs["layer_names"] = strings(names, style)
+        for cls, cfg in layers:
+            lg = g.create_group(cfg["name"])
+            w = weights.get(cfg["name"], {})
+            if not w:
+                lg.attrs["weight_names"] = np.asarray([])  # Keras' empty float array
+                continue
+            weight_names = [f"{cfg['name']}/{n}{suffix}" for n in w]
+            lg.attrs["weight_names"] = strings(weight_names, style)
+            for full, value in zip(weight_names, w.values()):
+                lg.create_dataset(full, data=value)
+
+
+def main():
+    for fixture, (model, style, suffix, split_names, keras22) in STYLES.items():
+        rng = np.random.default_rng(sum(map(ord, fixture)))  # a fixed seed per fixture
+        input_shape, layers = MODELS[model]
+        weights = make_weights(rng, input_shape, layers)
+        x = rng.uniform(-1, 1, [2] + input_shape).astype(np.float32)
+        if layers[0][0] == "Rescaling":
+            x = rng.uniform(0, 255, [2] + input_shape).astype(np.float32)
+        y = forward(layers, {k: {n: v.astype(np.float64) for n, v in w.items()} for k, w in weights.items()}, x.astype(np.float64))
+        write(os.path.join(HERE, fixture + ".h5"), input_shape, layers, weights, style, suffix, split_names, keras22)
+        with open(os.path.join(HERE, fixture + ".json"), "w") as f:
+            json.dump({"input_shape": list(x.shape), "input": x.ravel().tolist(),
+                       "output_shape": list(y.shape), "output": y.ravel().tolist()}, f)
+        print(f"{fixture}: {model}, {style} strings, output {y.shape}")
+
+
+if __name__ == "__main__":
+    main()

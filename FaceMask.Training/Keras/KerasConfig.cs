@@ -1,0 +1,439 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FaceMask.Training.Keras;
+
+/// <summary>
+/// Reads and writes the Keras model config JSON (the <c>model_config</c> attribute of a Keras 2
+/// <c>.h5</c>). Reading accepts Keras 2 (<c>batch_input_shape</c>, Keras 2.2's bare layer list) and
+/// Keras 3 (<c>batch_shape</c>) spellings. Layers are parsed one at a time by
+/// <see cref="ParseLayer"/>, so a functional graph parser can reuse it; an unsupported layer or
+/// option is an <see cref="InvalidDataException"/> naming it.
+/// </summary>
+public static class KerasConfig
+{
+    public const string KerasVersion = "2.15.0";
+
+    public static IReadOnlyList<string> SupportedLayers { get; } =
+    [
+        "InputLayer", "Rescaling", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D", "AveragePooling2D",
+        "GlobalAveragePooling2D", "GlobalMaxPooling2D", "BatchNormalization", "Activation", "ReLU", "Softmax",
+        "Dropout", "Flatten", "Dense",
+    ];
+
+    public static KerasModelSpec Parse(string json)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The model config is not valid JSON: {e.Message}");
+        }
+
+        var className = root?["class_name"]?.GetValue<string>()
+            ?? throw new InvalidDataException("The model config has no class_name.");
+        if (className is not "Sequential")
+        {
+            throw new InvalidDataException(
+                $"Model class '{className}' is not supported: only Sequential models can be read (functional graphs are not implemented yet).");
+        }
+
+        var config = root["config"];
+        var (name, layerNodes) = config switch
+        {
+            JsonArray bare => ("sequential", bare), // Keras 2.2 and older
+            JsonObject obj => (obj["name"]?.GetValue<string>() ?? "sequential",
+                obj["layers"] as JsonArray ?? throw new InvalidDataException("The Sequential config has no layers.")),
+            _ => throw new InvalidDataException("The Sequential config is missing."),
+        };
+
+        var layers = new List<KerasLayer>();
+        foreach (var node in layerNodes.OfType<JsonObject>())
+        {
+            var layerConfig = node["config"] as JsonObject ?? throw new InvalidDataException("A layer has no config.");
+            if (layers.Count == 0 && node["class_name"]?.GetValue<string>() != "InputLayer" && InputShape(layerConfig) is { } implicitInput)
+            {
+                layers.Add(new InputLayerSpec("input_1", implicitInput)); // older Keras: the first layer carries the input shape
+            }
+
+            layers.Add(ParseLayer(node));
+        }
+
+        return new KerasModelSpec(name, layers);
+    }
+
+    /// <summary>Parses one <c>{"class_name": ..., "config": {...}}</c> layer object.</summary>
+    public static KerasLayer ParseLayer(JsonNode node)
+    {
+        var className = node["class_name"]?.GetValue<string>() ?? throw new InvalidDataException("A layer has no class_name.");
+        var config = node["config"] as JsonObject ?? throw new InvalidDataException($"Layer of class {className} has no config.");
+        var name = config["name"]?.GetValue<string>() ?? throw new InvalidDataException($"A {className} layer has no name.");
+        var reader = new LayerConfigReader(className, name, config);
+        return className switch
+        {
+            "InputLayer" => new InputLayerSpec(name, InputShape(config)
+                ?? throw reader.Error("has neither batch_input_shape nor batch_shape")),
+            "Rescaling" => new RescalingSpec(name, reader.Float("scale"), reader.Float("offset", 0)),
+            "Conv2D" => reader.Conv2D(),
+            "DepthwiseConv2D" => reader.DepthwiseConv2D(),
+            "SeparableConv2D" => reader.SeparableConv2D(),
+            "MaxPooling2D" => new Pooling2DSpec(name, PoolKind.Max, reader.PoolingWindow()),
+            "AveragePooling2D" => new Pooling2DSpec(name, PoolKind.Average, reader.PoolingWindow()),
+            "GlobalAveragePooling2D" => reader.GlobalPooling(PoolKind.Average),
+            "GlobalMaxPooling2D" => reader.GlobalPooling(PoolKind.Max),
+            "BatchNormalization" => reader.BatchNormalization(),
+            "Activation" => new ActivationSpec(name, reader.Activation()),
+            "Softmax" => reader.SoftmaxLayer(),
+            "ReLU" => reader.ReLU(),
+            "Dropout" => new DropoutSpec(name, reader.Float("rate")),
+            "Flatten" => reader.Flatten(),
+            "Dense" => new DenseSpec(name, reader.Int("units"), reader.Activation(), reader.Bool("use_bias", true)),
+            _ => throw new InvalidDataException(
+                $"Unsupported Keras layer '{className}' (layer '{name}'). Supported: {string.Join(", ", SupportedLayers)}."),
+        };
+    }
+
+    /// <summary>Writes the model config as Keras 2 (tf.keras) writes it, so Python Keras loads it back.</summary>
+    public static string Write(KerasModelSpec spec)
+    {
+        var layers = new JsonArray();
+        foreach (var layer in spec.Layers)
+        {
+            layers.Add(new JsonObject
+            {
+                ["class_name"] = layer.ClassName,
+                ["config"] = LayerConfig(layer),
+            });
+        }
+
+        var root = new JsonObject
+        {
+            ["class_name"] = "Sequential",
+            ["config"] = new JsonObject { ["name"] = spec.Name, ["layers"] = layers },
+            ["keras_version"] = KerasVersion,
+            ["backend"] = "tensorflow",
+        };
+        return root.ToJsonString();
+    }
+
+    public static string ActivationName(Activation activation) => activation switch
+    {
+        Activation.Linear => "linear",
+        Activation.Relu => "relu",
+        Activation.Relu6 => "relu6",
+        Activation.Sigmoid => "sigmoid",
+        Activation.HardSigmoid => "hard_sigmoid",
+        Activation.Softmax => "softmax",
+        Activation.Tanh => "tanh",
+        Activation.Swish => "swish",
+        Activation.Elu => "elu",
+        Activation.Softplus => "softplus",
+        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+    };
+
+    private static LayerShape? InputShape(JsonObject config)
+    {
+        var shape = (config["batch_input_shape"] ?? config["batch_shape"]) as JsonArray;
+        if (shape is null)
+        {
+            return null;
+        }
+
+        var dims = shape.Skip(1).Select(d => d?.GetValue<int>() ?? throw new InvalidDataException(
+            $"Input shape {shape.ToJsonString()} has an unknown dimension: the model needs a fixed input size.")).ToArray();
+        return dims.Length is 3 or 1
+            ? new LayerShape(dims)
+            : throw new InvalidDataException($"Input shape {shape.ToJsonString()} is not (batch, height, width, channels) or (batch, features).");
+    }
+
+    private static JsonObject LayerConfig(KerasLayer layer)
+    {
+        var config = new JsonObject { ["name"] = layer.Name, ["trainable"] = true, ["dtype"] = "float32" };
+        switch (layer)
+        {
+            case InputLayerSpec input:
+                config.Remove("trainable");
+                config["batch_input_shape"] = new JsonArray([null, .. input.Shape.Dims.Select(d => (JsonNode)d)]);
+                config["sparse"] = false;
+                config["ragged"] = false;
+                break;
+            case RescalingSpec rescaling:
+                config["scale"] = rescaling.Scale;
+                config["offset"] = rescaling.Offset;
+                break;
+            case Conv2DSpec conv:
+                config["filters"] = conv.Filters;
+                AddWindow(config, conv.Window, "kernel_size");
+                config["dilation_rate"] = Pair(1, 1);
+                config["groups"] = 1;
+                AddActivationAndBias(config, conv.Activation, conv.UseBias);
+                AddInitializers(config, "kernel");
+                break;
+            case DepthwiseConv2DSpec depthwise:
+                AddWindow(config, depthwise.Window, "kernel_size");
+                config["depth_multiplier"] = depthwise.DepthMultiplier;
+                config["dilation_rate"] = Pair(1, 1);
+                AddActivationAndBias(config, depthwise.Activation, depthwise.UseBias);
+                AddInitializers(config, "depthwise");
+                break;
+            case SeparableConv2DSpec separable:
+                config["filters"] = separable.Filters;
+                AddWindow(config, separable.Window, "kernel_size");
+                config["depth_multiplier"] = separable.DepthMultiplier;
+                config["dilation_rate"] = Pair(1, 1);
+                AddActivationAndBias(config, separable.Activation, separable.UseBias);
+                AddInitializers(config, "depthwise");
+                AddInitializers(config, "pointwise");
+                break;
+            case Pooling2DSpec pooling:
+                AddWindow(config, pooling.Window, "pool_size");
+                break;
+            case GlobalPooling2DSpec:
+                config["data_format"] = "channels_last";
+                config["keepdims"] = false;
+                break;
+            case BatchNormalizationSpec norm:
+                config["axis"] = new JsonArray(3);
+                config["momentum"] = norm.Momentum;
+                config["epsilon"] = norm.Epsilon;
+                config["center"] = norm.Center;
+                config["scale"] = norm.Scale;
+                config["beta_initializer"] = Initializer("Zeros");
+                config["gamma_initializer"] = Initializer("Ones");
+                config["moving_mean_initializer"] = Initializer("Zeros");
+                config["moving_variance_initializer"] = Initializer("Ones");
+                break;
+            case ActivationSpec { KerasClassName: "Softmax" }:
+                config["axis"] = -1;
+                break;
+            case ActivationSpec activation:
+                config["activation"] = ActivationName(activation.Activation);
+                break;
+            case ReLUSpec relu:
+                config["max_value"] = relu.MaxValue;
+                config["negative_slope"] = relu.NegativeSlope;
+                config["threshold"] = 0f;
+                break;
+            case DropoutSpec dropout:
+                config["rate"] = dropout.Rate;
+                config["noise_shape"] = null;
+                config["seed"] = null;
+                break;
+            case FlattenSpec:
+                config["data_format"] = "channels_last";
+                break;
+            case DenseSpec dense:
+                config["units"] = dense.Units;
+                AddActivationAndBias(config, dense.Activation, dense.UseBias);
+                AddInitializers(config, "kernel");
+                break;
+            default:
+                throw new InvalidDataException($"Cannot write layer '{layer.Name}' of class {layer.ClassName}.");
+        }
+
+        return config;
+    }
+
+    private static void AddWindow(JsonObject config, Window window, string sizeKey)
+    {
+        config[sizeKey] = Pair(window.KernelHeight, window.KernelWidth);
+        config["strides"] = Pair(window.StrideHeight, window.StrideWidth);
+        config["padding"] = window.Padding == Padding.Same ? "same" : "valid";
+        config["data_format"] = "channels_last";
+    }
+
+    private static void AddActivationAndBias(JsonObject config, Activation activation, bool useBias)
+    {
+        config["activation"] = ActivationName(activation);
+        config["use_bias"] = useBias;
+        config["bias_initializer"] = Initializer("Zeros");
+        config["bias_regularizer"] = null;
+        config["activity_regularizer"] = null;
+        config["bias_constraint"] = null;
+    }
+
+    private static void AddInitializers(JsonObject config, string prefix)
+    {
+        config[$"{prefix}_initializer"] = Initializer("GlorotUniform", seeded: true);
+        config[$"{prefix}_regularizer"] = null;
+        config[$"{prefix}_constraint"] = null;
+    }
+
+    private static JsonObject Initializer(string className, bool seeded = false) => new()
+    {
+        ["class_name"] = className,
+        ["config"] = seeded ? new JsonObject { ["seed"] = null } : new JsonObject(),
+    };
+
+    private static JsonArray Pair(int a, int b) => new(a, b);
+
+    /// <summary>Typed access to one layer's config with errors that name the layer and option.</summary>
+    private sealed class LayerConfigReader(string className, string name, JsonObject config)
+    {
+        public InvalidDataException Error(string message) => new($"Layer '{name}' ({className}) {message}.");
+
+        public KerasLayer Conv2D()
+        {
+            RequireChannelsLast();
+            RequireUnitDilation("dilation_rate");
+            if (config["groups"] is { } groups && groups.GetValue<int>() != 1)
+            {
+                throw Error($"uses groups={groups}, which is not supported (only 1)");
+            }
+
+            return new Conv2DSpec(name, Int("filters"), ConvWindow(), Activation(), Bool("use_bias", true));
+        }
+
+        public KerasLayer DepthwiseConv2D()
+        {
+            RequireChannelsLast();
+            RequireUnitDilation("dilation_rate");
+            return new DepthwiseConv2DSpec(name, ConvWindow(), Int("depth_multiplier", 1), Activation(), Bool("use_bias", true));
+        }
+
+        public KerasLayer SeparableConv2D()
+        {
+            RequireChannelsLast();
+            RequireUnitDilation("dilation_rate");
+            return new SeparableConv2DSpec(name, Int("filters"), ConvWindow(), Int("depth_multiplier", 1), Activation(), Bool("use_bias", true));
+        }
+
+        public Window PoolingWindow()
+        {
+            RequireChannelsLast();
+            var (poolHeight, poolWidth) = IntPair("pool_size", (2, 2));
+            var strides = IntPair("strides", (poolHeight, poolWidth)); // null strides: the pool size
+            return new Window(poolHeight, poolWidth, strides.Item1, strides.Item2, PaddingOption());
+        }
+
+        public KerasLayer GlobalPooling(PoolKind kind)
+        {
+            RequireChannelsLast();
+            if (Bool("keepdims", false))
+            {
+                throw Error("uses keepdims=true, which is not supported");
+            }
+
+            return new GlobalPooling2DSpec(name, kind);
+        }
+
+        public KerasLayer BatchNormalization()
+        {
+            var axis = config["axis"] switch
+            {
+                null => -1,
+                JsonArray { Count: 1 } single => single[0]!.GetValue<int>(),
+                JsonValue value => value.GetValue<int>(),
+                var other => throw Error($"normalises over axes {other.ToJsonString()}; only the last axis is supported"),
+            };
+            if (axis is not (-1 or 3 or 1))
+            {
+                throw Error($"normalises over axis {axis}; only the last (channels) axis is supported");
+            }
+
+            return new BatchNormalizationSpec(name, Float("epsilon", 1e-3f), Float("momentum", 0.99f), Bool("center", true), Bool("scale", true));
+        }
+
+        public KerasLayer SoftmaxLayer()
+        {
+            if (config["axis"] is { } axis && axis.GetValue<int>() != -1)
+            {
+                throw Error($"applies softmax over axis {axis}; only -1 is supported");
+            }
+
+            return new ActivationSpec(name, Keras.Activation.Softmax, "Softmax");
+        }
+
+        public KerasLayer ReLU()
+        {
+            if (Float("threshold", 0) != 0)
+            {
+                throw Error("uses a non-zero threshold, which is not supported");
+            }
+
+            float? maxValue = config["max_value"] is null ? null : Float("max_value");
+            return new ReLUSpec(name, maxValue, Float("negative_slope", 0));
+        }
+
+        public KerasLayer Flatten()
+        {
+            RequireChannelsLast();
+            return new FlattenSpec(name);
+        }
+
+        public Activation Activation()
+        {
+            var value = config["activation"] switch
+            {
+                null => "linear",
+                JsonValue v => v.GetValue<string>(),
+                JsonObject o => o["class_name"]?.GetValue<string>() ?? o["config"]?["name"]?.GetValue<string>() ?? "?",
+                var other => other.ToJsonString(),
+            };
+            return value switch
+            {
+                "linear" or null => Keras.Activation.Linear,
+                "relu" => Keras.Activation.Relu,
+                "relu6" => Keras.Activation.Relu6,
+                "sigmoid" => Keras.Activation.Sigmoid,
+                "hard_sigmoid" => Keras.Activation.HardSigmoid,
+                "softmax" => Keras.Activation.Softmax,
+                "tanh" => Keras.Activation.Tanh,
+                "swish" or "silu" => Keras.Activation.Swish,
+                "elu" => Keras.Activation.Elu,
+                "softplus" => Keras.Activation.Softplus,
+                _ => throw Error($"uses activation '{value}', which is not supported (linear, relu, relu6, sigmoid, hard_sigmoid, softmax, tanh, swish, elu, softplus)"),
+            };
+        }
+
+        public int Int(string key, int? fallback = null) =>
+            config[key] is { } node ? node.GetValue<int>() : fallback ?? throw Error($"has no '{key}'");
+
+        public float Float(string key, float? fallback = null) =>
+            config[key] is { } node ? (float)node.GetValue<double>() : fallback ?? throw Error($"has no '{key}'");
+
+        public bool Bool(string key, bool fallback) => config[key]?.GetValue<bool>() ?? fallback;
+
+        private Window ConvWindow()
+        {
+            var (kernelHeight, kernelWidth) = IntPair("kernel_size");
+            var (strideHeight, strideWidth) = IntPair("strides", (1, 1));
+            return new Window(kernelHeight, kernelWidth, strideHeight, strideWidth, PaddingOption());
+        }
+
+        private Padding PaddingOption() => (config["padding"]?.GetValue<string>() ?? "valid") switch
+        {
+            "valid" => Padding.Valid,
+            "same" => Padding.Same,
+            var other => throw Error($"uses padding '{other}', which is not supported (valid, same)"),
+        };
+
+        private (int, int) IntPair(string key, (int, int)? fallback = null) => config[key] switch
+        {
+            null => fallback ?? throw Error($"has no '{key}'"),
+            JsonArray { Count: 2 } pair => (pair[0]!.GetValue<int>(), pair[1]!.GetValue<int>()),
+            JsonValue single => (single.GetValue<int>(), single.GetValue<int>()),
+            var other => throw Error($"has an invalid '{key}': {other.ToJsonString()}"),
+        };
+
+        private void RequireChannelsLast()
+        {
+            var format = config["data_format"]?.GetValue<string>();
+            if (format is not (null or "channels_last"))
+            {
+                throw Error($"uses data_format '{format}'; only channels_last is supported");
+            }
+        }
+
+        private void RequireUnitDilation(string key)
+        {
+            if (config[key] is not null && IntPair(key) != (1, 1))
+            {
+                throw Error($"uses {key} {config[key]!.ToJsonString()}; only 1 is supported");
+            }
+        }
+    }
+}
