@@ -1,20 +1,42 @@
+using FaceMask.Api.Inference;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FaceMask.Api.Endpoints;
 
-/// <summary>Health checks. <c>/api/health</c> keeps the Python service's response shape.</summary>
+/// <summary>The health response: <c>status</c> is <c>"healthy"</c> when the process serves requests, as the Python service said.</summary>
+public sealed record HealthResponse(string Status, bool ModelLoaded, string? ModelVersion, string Version, DateTimeOffset Time);
+
+/// <summary>Ready means a model is loaded.</summary>
+public sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(host.Current is { } model
+            ? HealthCheckResult.Healthy($"Serving {model.Metadata.Version}")
+            : HealthCheckResult.Unhealthy("No model loaded yet"));
+}
+
+/// <summary><c>/api/health</c> (Python-compatible), <c>/health/live</c> (the process runs), <c>/health/ready</c> (a model is loaded).</summary>
 public static class HealthEndpoints
 {
+    public const string ReadyTag = "ready";
+
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api").WithTags("Health");
-        group.MapGet("/health", GetHealth).WithName("GetHealth").WithSummary("Service status, compatible with the Python service.");
+        app.MapGroup("/api").WithTags("Health")
+            .MapGet("/health", GetHealth)
+            .WithName("GetHealth")
+            .WithSummary("Service status, compatible with the Python service.");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         return app;
     }
 
-    internal static Ok<HealthResponse> GetHealth(TimeProvider time) =>
-        TypedResults.Ok(new HealthResponse("healthy", typeof(HealthEndpoints).Assembly.GetName().Version?.ToString() ?? "0.0.0", time.GetUtcNow()));
+    internal static Ok<HealthResponse> GetHealth(ModelHost host, TimeProvider time)
+    {
+        var model = host.Current;
+        return TypedResults.Ok(new HealthResponse(
+            "healthy", model is not null, model?.Metadata.Version, typeof(HealthEndpoints).Assembly.GetName().Version?.ToString() ?? "0.0.0", time.GetUtcNow()));
+    }
 }
-
-/// <summary>The health response: <c>status</c> is always present and <c>"healthy"</c> when the process serves requests.</summary>
-public sealed record HealthResponse(string Status, string Version, DateTimeOffset Time);

@@ -47,10 +47,10 @@ public class ImageDecoderTests
     public void Applies_exif_orientation()
     {
         // Left half red, right half blue, 40x20; EXIF orientation 6 means "rotate 90 degrees clockwise to view".
-        using var image = TestImages.Solid(40, 20, new Scalar(0, 0, 255));
+        using var image = TestImages.Solid(40, 20, new OpenCvSharp.Scalar(0, 0, 255));
         using (var right = new Mat(image, new Rect(20, 0, 20, 20)))
         {
-            right.SetTo(new Scalar(255, 0, 0));
+            right.SetTo(new OpenCvSharp.Scalar(255, 0, 0));
         }
 
         var jpeg = WithExifOrientation(SyntheticFaces.Encode(image, ImageFormat.Jpeg), orientation: 6);

@@ -12,7 +12,7 @@ public class ImagePreprocessorTests
     [InlineData(ColorOrder.Bgr, 2)]
     public void Writes_channels_last_in_the_requested_order_and_scale(ColorOrder order, int redChannel)
     {
-        using var red = TestImages.Solid(8, 6, new Scalar(0, 0, 255)); // BGR
+        using var red = TestImages.Solid(8, 6, new OpenCvSharp.Scalar(0, 0, 255)); // BGR
         var spec = new Preprocessing(Height: 6, Width: 8, order, Scale: 1f / 127.5f, Offset: -1f);
         var input = new float[spec.InputLength];
 
@@ -48,7 +48,7 @@ public class ImagePreprocessorTests
     [Fact]
     public void Rejects_a_destination_that_is_too_small()
     {
-        using var image = TestImages.Solid(4, 4, Scalar.White);
+        using var image = TestImages.Solid(4, 4, OpenCvSharp.Scalar.White);
         var spec = new Preprocessing(4, 4);
 
         Assert.Throws<ArgumentException>(() => ImagePreprocessor.WriteInput(image, spec, new float[spec.InputLength - 1]));

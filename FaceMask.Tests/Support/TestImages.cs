@@ -40,5 +40,5 @@ public static class TestImages
     }
 
     /// <summary>A solid-colour BGR image.</summary>
-    public static Mat Solid(int width, int height, Scalar bgr) => new(height, width, MatType.CV_8UC3, bgr);
+    public static Mat Solid(int width, int height, OpenCvSharp.Scalar bgr) => new(height, width, MatType.CV_8UC3, bgr);
 }

@@ -12,6 +12,10 @@ public static class FaceMaskCli
             StatsCommand.Create(),
             SplitCommand.Create(),
             GenerateCommand.Create(),
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
+            PredictCommand.Create(),
+            ExportOnnxCommand.Create(),
         };
 
     public static Task<int> RunAsync(string[] args)

@@ -1,3 +1,4 @@
+using FaceMask.Training.Common;
 using FaceMask.Training.Imaging;
 using OpenCvSharp;
 
@@ -234,13 +235,8 @@ public static class SyntheticFaces
         }
     }
 
-    /// <summary>A per-face seed that is the same on every run (HashCode.Combine is randomised per process).</summary>
-    public static int FaceSeed(int seed, MaskState state, int index)
-    {
-        var mixed = unchecked(((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) ^ ((ulong)state << 40) ^ (ulong)(uint)index);
-        mixed = unchecked((mixed ^ (mixed >> 31)) * 0xBF58476D1CE4E5B9UL);
-        return (int)((mixed ^ (mixed >> 29)) & int.MaxValue);
-    }
+    /// <summary>The seed of face <paramref name="index"/> of a dataset drawn from <paramref name="seed"/>.</summary>
+    public static int FaceSeed(int seed, MaskState state, int index) => Seeds.Mix(seed, (int)state, index);
 
     private static double Uniform(Random random, double min, double max) => min + random.NextDouble() * (max - min);
 

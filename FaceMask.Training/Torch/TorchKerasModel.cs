@@ -1,4 +1,5 @@
 using FaceMask.Training.Keras;
+using Activation = FaceMask.Training.Keras.Activation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -60,6 +61,26 @@ public sealed class TorchKerasModel : nn.Module<Tensor, Tensor>
         new(Spec, layers.Select(l => (l.GetName(), Weights: l.Export()))
             .Where(l => l.Weights.Count > 0)
             .ToDictionary(l => l.Item1, l => l.Weights));
+
+    /// <summary>
+    /// The scores before the final softmax, for a numerically sound cross-entropy loss. The model
+    /// must end in a softmax (a Dense layer with softmax activation, or a softmax activation layer).
+    /// </summary>
+    public Tensor ForwardLogits(Tensor input)
+    {
+        var x = input.dim() == 4 ? input.permute(0, 3, 1, 2) : input;
+        for (var i = 0; i < layers.Count - 1; i++)
+        {
+            x = layers[i].forward(x);
+        }
+
+        return layers[^1] switch
+        {
+            DenseLayer dense when dense.Activation == Activation.Softmax => dense.Linear(x),
+            ActivationLayer activation when activation.Activation == Activation.Softmax => x,
+            var last => throw new InvalidOperationException($"The model must end in a softmax to be trained as a classifier; its last layer '{last.GetName()}' does not."),
+        };
+    }
 
     /// <summary>Runs an NHWC batch (or a (batch, features) one for vector-input models).</summary>
     public override Tensor forward(Tensor input)

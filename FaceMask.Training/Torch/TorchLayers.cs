@@ -308,6 +308,8 @@ internal sealed class BatchNormalizationLayer : KerasTorchLayer
 
 internal sealed class ActivationLayer(ActivationSpec spec) : KerasTorchLayer(spec.Name)
 {
+    public KerasActivation Activation => spec.Activation;
+
     public override Tensor forward(Tensor x) => Activate(x, spec.Activation);
 }
 
@@ -350,7 +352,12 @@ internal sealed class DenseLayer : KerasTorchLayer
         }
     }
 
-    public override Tensor forward(Tensor x) => Activate(F.linear(x, kernel, bias), spec.Activation);
+    public KerasActivation Activation => spec.Activation;
+
+    /// <summary>The layer before its activation.</summary>
+    public Tensor Linear(Tensor x) => F.linear(x, kernel, bias);
+
+    public override Tensor forward(Tensor x) => Activate(Linear(x), spec.Activation);
 
     public override void Load(IReadOnlyDictionary<string, WeightTensor> weights)
     {

@@ -1,0 +1,56 @@
+using FaceMask.Api.Inference;
+using FaceMask.Training.Evaluation;
+using FaceMask.Training.Models;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FaceMask.Api.Endpoints;
+
+/// <summary>What <c>GET /api/model/info</c> says about the served model.</summary>
+public sealed record ModelInfoResponse(
+    string Version,
+    IReadOnlyList<string> Classes,
+    int[] InputSize,
+    PreprocessingMetadata Preprocessing,
+    string Architecture,
+    long Parameters,
+    double Mflops,
+    ClassificationReport? Metrics,
+    DateTimeOffset Created,
+    string? DatasetFingerprint,
+    string? ParentVersion);
+
+/// <summary><c>GET /api/model/info</c>.</summary>
+public static class ModelEndpoints
+{
+    public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/model").WithTags("Model")
+            .MapGet("/info", GetInfo)
+            .WithName("GetModelInfo")
+            .WithSummary("The served model: version, classes, input size, preprocessing, test metrics, cost.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    internal static Results<Ok<ModelInfoResponse>, ProblemHttpResult> GetInfo(ModelHost host)
+    {
+        if (host.Current is not { } model)
+        {
+            return TypedResults.Problem("The model is still loading (or failed to load); see /health/ready.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model not loaded");
+        }
+
+        var metadata = model.Metadata;
+        return TypedResults.Ok(new ModelInfoResponse(
+            metadata.Version,
+            metadata.Classes,
+            metadata.InputSize,
+            metadata.Preprocessing,
+            metadata.Architecture,
+            metadata.Parameters,
+            metadata.MegaFlops,
+            model.Folder.Metrics,
+            metadata.Created,
+            metadata.DatasetFingerprint,
+            metadata.ParentVersion));
+    }
+}

@@ -1,0 +1,73 @@
+using Prometheus;
+
+namespace FaceMask.Api.Inference;
+
+/// <summary>
+/// The service's own Prometheus metrics (HTTP request counts and latencies per endpoint come from
+/// prometheus-net's HTTP middleware): predictions per class, micro-batch sizes and inference time,
+/// batch-endpoint sizes, rejected uploads, and the served model version. Each app instance has its
+/// own registry, so several services in one process (tests) do not mix their figures.
+/// </summary>
+public sealed class ServiceMetrics
+{
+    public ServiceMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        Factory = Metrics.WithCustomRegistry(Registry);
+        Predictions = Factory.CreateCounter(
+            "facemask_predictions_total", "Predictions served, by predicted class.", new CounterConfiguration { LabelNames = ["class"] });
+        InferenceBatchSize = Factory.CreateHistogram(
+            "facemask_inference_batch_size", "Images per ONNX Runtime call (micro-batching).",
+            new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64, 128] });
+        InferenceSeconds = Factory.CreateHistogram(
+            "facemask_inference_seconds", "Time of one ONNX Runtime call.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 2, 14) });
+        BatchRequestFiles = Factory.CreateHistogram(
+            "facemask_batch_request_files", "Files per /api/predict/batch request.",
+            new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
+        RejectedImages = Factory.CreateCounter(
+            "facemask_rejected_images_total", "Uploads refused, by reason.", new CounterConfiguration { LabelNames = ["reason"] });
+        ModelInfo = Factory.CreateGauge(
+            "facemask_model_info", "The served model version (value 1).", new GaugeConfiguration { LabelNames = ["version"] });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>For the HTTP metrics middleware, so its metrics land in this registry too.</summary>
+    public IMetricFactory Factory { get; }
+
+    private Counter Predictions { get; }
+
+    private Histogram InferenceBatchSize { get; }
+
+    private Histogram InferenceSeconds { get; }
+
+    private Histogram BatchRequestFiles { get; }
+
+    private Counter RejectedImages { get; }
+
+    private Gauge ModelInfo { get; }
+
+    public void Predicted(string className) => Predictions.WithLabels(className).Inc();
+
+    public void ObserveBatch(int size, TimeSpan duration)
+    {
+        InferenceBatchSize.Observe(size);
+        InferenceSeconds.Observe(duration.TotalSeconds);
+    }
+
+    public void BatchRequest(int files) => BatchRequestFiles.Observe(files);
+
+    public void Rejected(string reason) => RejectedImages.WithLabels(reason).Inc();
+
+    /// <summary>Marks <paramref name="version"/> as the served model (and no other).</summary>
+    public void Serving(string version)
+    {
+        foreach (var labels in ModelInfo.GetAllLabelValues())
+        {
+            ModelInfo.RemoveLabelled(labels);
+        }
+
+        ModelInfo.WithLabels(version).Set(1);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using FaceMask.Tests.Support;
+using FaceMask.Training.Cli;
+using FaceMask.Training.Data;
+using FaceMask.Training.Keras;
+using FaceMask.Training.Models;
+using FaceMask.Training.Training;
+
+namespace FaceMask.Tests.Training;
+
+/// <summary>Trains small models on generated faces: real pixels, real TorchSharp, real files.</summary>
+public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.TrainedModel>
+{
+    private readonly TrainedModel trained;
+
+    public TrainingPipelineTests(TrainedModel trained) => this.trained = trained;
+
+    /// <summary>One generated dataset, split, and a model trained on it through the CLI, shared by the tests.</summary>
+    public sealed class TrainedModel : IDisposable
+    {
+        private readonly TempDirectory directory = new();
+
+        public TrainedModel()
+        {
+            Data = directory.Combine("Dataset");
+            Split = directory.Combine("Dataset_Split");
+            ModelPath = directory.Combine("models", "synthetic-v1");
+            Run("generate", "--out", Data, "--per-class", "150", "--seed", "11");
+            Run("split", "--data", Data, "--out", Split, "--seed", "1", "--val", "0.2", "--test", "0.2");
+            ExitCode = FaceMaskCli.RunAsync(["train", "--split", Split, "--out", ModelPath, "--epochs", "20", "--input-size", "40", "--batch-size", "16", "--seed", "3"]).GetAwaiter().GetResult();
+        }
+
+        public string Data { get; }
+
+        public string Split { get; }
+
+        public string ModelPath { get; }
+
+        public int ExitCode { get; }
+
+        public string Combine(params string[] parts) => directory.Combine(parts);
+
+        public void Dispose() => directory.Dispose();
+
+        private static void Run(params string[] args) => Assert.Equal(0, FaceMaskCli.RunAsync(args).GetAwaiter().GetResult());
+    }
+
+    [Fact]
+    public void Training_learns_the_three_mask_states()
+    {
+        Assert.Equal(0, trained.ExitCode);
+        var folder = ModelFolder.Load(trained.ModelPath);
+
+        // 90 test faces never seen in training, from 270 training faces and 340 steps: chance is 0.33.
+        Assert.NotNull(folder.Metrics);
+        Assert.True(folder.Metrics!.Accuracy >= 0.55, $"test accuracy {folder.Metrics.Accuracy:0.000}");
+        var history = JsonSerializer.Deserialize<JsonElement[]>(File.ReadAllText(Path.Combine(trained.ModelPath, "history.json")))!;
+        var firstLoss = history[0].GetProperty("train_loss").GetDouble();
+        var lastLoss = history[^1].GetProperty("train_loss").GetDouble();
+        Assert.True(lastLoss < firstLoss * 0.8, $"training loss went from {firstLoss:0.000} to {lastLoss:0.000}");
+    }
+
+    [Fact]
+    public void The_model_folder_holds_everything_a_server_and_a_person_need()
+    {
+        var folder = ModelFolder.Load(trained.ModelPath);
+        var metadata = folder.Metadata;
+        var manifest = SplitManifest.Load(trained.Split);
+
+        Assert.Equal("synthetic-v1", metadata.Version);
+        Assert.Equal(["mask_weared_incorrect", "with_mask", "without_mask"], metadata.Classes);
+        Assert.Equal([40, 40], metadata.InputSize);
+        Assert.Equal(new PreprocessingMetadata("RGB", 1f / 255f, 0f), metadata.Preprocessing);
+        Assert.Equal(manifest.Fingerprint, metadata.DatasetFingerprint);
+        Assert.Equal(folder.Model.Spec.Parameters, metadata.Parameters);
+        Assert.True(metadata.MegaFlops > 0);
+        Assert.NotNull(metadata.Training);
+        Assert.InRange(metadata.Training!.BestEpoch, 1, 20);
+        foreach (var png in new[] { "training_curves.png", "confusion_matrix.png" })
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(trained.ModelPath, png));
+            Assert.True(bytes.Length > 5000, $"{png} is only {bytes.Length} bytes");
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+        }
+
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(trained.ModelPath, "metrics.json")));
+        Assert.Equal(
+            ["count", "accuracy", "macro_precision", "macro_recall", "macro_f1", "per_class", "confusion_matrix"],
+            metrics.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["precision", "recall", "f1", "support"],
+            metrics.RootElement.GetProperty("per_class").GetProperty("with_mask").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["labels", "matrix"], metrics.RootElement.GetProperty("confusion_matrix").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Evaluate_writes_the_report_and_handles_a_folder_missing_a_class()
+    {
+        var partial = trained.Combine("partial");
+        Directory.CreateDirectory(Path.Combine(partial, "with_mask"));
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(trained.Split, "test", "with_mask")).Take(5))
+        {
+            File.Copy(file, Path.Combine(partial, "with_mask", Path.GetFileName(file)));
+        }
+
+        var json = trained.Combine("eval.json");
+        Assert.Equal(0, await FaceMaskCli.RunAsync(["evaluate", "--model", trained.ModelPath, "--data", partial, "--json", json]));
+
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(5, report.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(0, report.RootElement.GetProperty("per_class").GetProperty("without_mask").GetProperty("support").GetInt32());
+        Assert.Equal(5, report.RootElement.GetProperty("per_class").GetProperty("with_mask").GetProperty("support").GetInt32());
+    }
+
+    [Fact]
+    public async Task Predict_prints_one_json_object_per_image()
+    {
+        var images = Directory.EnumerateFiles(Path.Combine(trained.Split, "test", "without_mask")).Take(2).ToList();
+        var garbage = trained.Combine("garbage.jpg");
+        File.WriteAllText(garbage, "not an image");
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        int exitCode;
+        try
+        {
+            exitCode = await FaceMaskCli.RunAsync(["predict", "--model", trained.ModelPath, images[0], images[1], garbage]);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(CliConsole.BadInput, exitCode);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal(images[0], first.RootElement.GetProperty("file").GetString());
+        var probabilities = first.RootElement.GetProperty("probabilities").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        Assert.Equal(["mask_weared_incorrect", "with_mask", "without_mask"], probabilities.Keys);
+        Assert.Equal(1.0, probabilities.Values.Sum(), 4);
+        Assert.Equal(probabilities.Values.Max(), first.RootElement.GetProperty("confidence").GetDouble(), 6);
+        Assert.Equal(probabilities.MaxBy(p => p.Value).Key, first.RootElement.GetProperty("prediction").GetString());
+        using var error = JsonDocument.Parse(lines[2]);
+        Assert.Contains("not a JPEG, PNG, BMP or WebP", error.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public void The_saved_h5_reproduces_the_trained_networks_outputs()
+    {
+        var folder = ModelFolder.Load(trained.ModelPath);
+        var images = LabelledImages.Load(Path.Combine(trained.Split, "test"), folder.Metadata.Classes, 40);
+        var preprocessing = folder.Metadata.ToPreprocessing();
+
+        var fromFile = TrainingPipeline.Evaluate(KerasH5.Read(Path.Combine(trained.ModelPath, "model.h5")), preprocessing, images);
+
+        Assert.Equal(folder.Metrics!.Accuracy, fromFile.Accuracy, 10);
+        Assert.Equal(folder.Metrics.ConfusionMatrix.Matrix, fromFile.ConfusionMatrix.Matrix);
+    }
+
+    [Fact]
+    public async Task Training_into_an_existing_folder_is_refused_unless_asked()
+    {
+        var exitCode = await FaceMaskCli.RunAsync(["train", "--split", trained.Split, "--out", trained.ModelPath, "--epochs", "1"]);
+
+        Assert.Equal(CliConsole.BadInput, exitCode);
+        Assert.NotNull(ModelFolder.Load(trained.ModelPath).Metrics); // untouched
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using FaceMask.Training.Common;
+using FaceMask.Training.Models;
+using FaceMask.Training.Training;
+using Spectre.Console;
+
+namespace FaceMask.Training.Cli;
+
+/// <summary><c>facemask evaluate --model models/NAME --data DIR [--json FILE]</c>.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model folder.", Required = true };
+        var data = new Option<string>("--data") { Description = "Class-per-folder images to evaluate on (e.g. Dataset_Split/test).", Required = true };
+        var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file." };
+        var command = new Command("evaluate", "Accuracy, per-class precision/recall/F1 and the confusion matrix of a model on labelled images.")
+        {
+            model, data, json,
+        };
+        command.SetAction(parse => CliConsole.Run(() =>
+        {
+            var folder = ModelFolder.Load(parse.GetRequiredValue(model));
+            var preprocessing = folder.Metadata.ToPreprocessing();
+            var images = LabelledImages.Load(parse.GetRequiredValue(data), folder.Metadata.Classes, preprocessing.Width);
+            foreach (var skipped in images.Skipped)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {skipped}");
+            }
+
+            var report = TrainingPipeline.Evaluate(folder.Model, preprocessing, images);
+            AnsiConsole.MarkupLineInterpolated($"{report.Count} images: accuracy {report.Accuracy:0.0000}, macro precision {report.MacroPrecision:0.0000}, macro recall {report.MacroRecall:0.0000}, macro-F1 {report.MacroF1:0.0000}");
+            var table = new Table().AddColumns("class", "precision", "recall", "f1", "support");
+            foreach (var (name, metrics) in report.PerClass)
+            {
+                table.AddRow(name, $"{metrics.Precision:0.0000}", $"{metrics.Recall:0.0000}", $"{metrics.F1:0.0000}", $"{metrics.Support}");
+            }
+
+            AnsiConsole.Write(table);
+            var confusion = new Table().AddColumn("true \\ predicted");
+            foreach (var label in report.ConfusionMatrix.Labels)
+            {
+                confusion.AddColumn(label);
+            }
+
+            for (var row = 0; row < report.ConfusionMatrix.Labels.Count; row++)
+            {
+                confusion.AddRow([report.ConfusionMatrix.Labels[row], .. report.ConfusionMatrix.Matrix[row].Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+            }
+
+            AnsiConsole.Write(confusion);
+            if (parse.GetValue(json) is { } jsonPath)
+            {
+                AtomicFile.WriteAllText(jsonPath, Json.Serialize(report));
+            }
+
+            return CliConsole.Ok;
+        }));
+        return command;
+    }
+}

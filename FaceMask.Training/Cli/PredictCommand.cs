@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Text.Json;
+using FaceMask.Training.Imaging;
+using FaceMask.Training.Models;
+using FaceMask.Training.Torch;
+using FaceMask.Training.Training;
+
+namespace FaceMask.Training.Cli;
+
+/// <summary><c>facemask predict --model models/NAME IMAGE...</c>: one JSON object per line.</summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model folder.", Required = true };
+        var images = new Argument<string[]>("images") { Description = "Image files.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("predict", "Classify images; prints {file, prediction, confidence, probabilities} per line.") { model, images };
+        command.SetAction(parse => CliConsole.Run(() =>
+        {
+            var folder = ModelFolder.Load(parse.GetRequiredValue(model));
+            var preprocessing = folder.Metadata.ToPreprocessing();
+            var classes = folder.Metadata.Classes;
+            using var torchModel = TorchKerasModel.FromKeras(folder.Model);
+            var exitCode = CliConsole.Ok;
+            foreach (var file in parse.GetRequiredValue(images))
+            {
+                var input = new float[preprocessing.InputLength];
+                string line;
+                try
+                {
+                    ImagePreprocessor.Preprocess(File.ReadAllBytes(file), preprocessing, input);
+                    var probabilities = Trainer.Predict(torchModel, input, 1, preprocessing)[0];
+                    var best = Trainer.ArgMax(probabilities);
+                    line = JsonSerializer.Serialize(new
+                    {
+                        file,
+                        prediction = classes[best],
+                        confidence = probabilities[best],
+                        probabilities = classes.Select((name, i) => (name, p: probabilities[i])).ToDictionary(x => x.name, x => x.p),
+                    });
+                }
+                catch (Exception e) when (e is ImageRejectedException or IOException)
+                {
+                    line = JsonSerializer.Serialize(new { file, error = e.Message });
+                    exitCode = CliConsole.BadInput;
+                }
+
+                Console.Out.WriteLine(line);
+            }
+
+            return exitCode;
+        }));
+        return command;
+    }
+}

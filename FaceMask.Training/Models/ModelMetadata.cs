@@ -1,0 +1,57 @@
+using FaceMask.Training.Imaging;
+
+namespace FaceMask.Training.Models;
+
+/// <summary>The network input's preprocessing: <c>pixel * scale + offset</c> after resizing, channels in <c>color_order</c>.</summary>
+public sealed record PreprocessingMetadata(string ColorOrder, float Scale, float Offset);
+
+/// <summary>Headline test figures, repeated from metrics.json for quick listing.</summary>
+public sealed record MetricsSummary(int Count, double Accuracy, double MacroF1);
+
+/// <summary>How the model was trained.</summary>
+public sealed record TrainingSummary(
+    int Epochs,
+    int BestEpoch,
+    bool StoppedEarly,
+    double Seconds,
+    double ImagesPerSecond,
+    int Seed,
+    int TrainImages,
+    int ValImages,
+    int TestImages);
+
+/// <summary>
+/// <c>metadata.json</c> of a model folder: what a server needs to use <c>model.h5</c> correctly
+/// (classes in output order, input size as [height, width], preprocessing) and where it came from.
+/// </summary>
+public sealed record ModelMetadata(
+    string Version,
+    IReadOnlyList<string> Classes,
+    int[] InputSize,
+    PreprocessingMetadata Preprocessing,
+    string Architecture,
+    long Parameters,
+    double MegaFlops,
+    MetricsSummary? Metrics,
+    string? DatasetFingerprint,
+    string? ParentVersion,
+    DateTimeOffset Created,
+    TrainingSummary? Training)
+{
+    public const string FileName = "metadata.json";
+
+    public Preprocessing ToPreprocessing() => new(
+        InputSize[0],
+        InputSize[1],
+        Preprocessing.ColorOrder.ToUpperInvariant() switch
+        {
+            "RGB" => ColorOrder.Rgb,
+            "BGR" => ColorOrder.Bgr,
+            var other => throw new InvalidDataException($"Unknown color_order '{other}' in {FileName} (RGB or BGR)."),
+        },
+        Preprocessing.Scale,
+        Preprocessing.Offset);
+
+    public static PreprocessingMetadata Describe(Preprocessing preprocessing) =>
+        new(preprocessing.ColorOrder == ColorOrder.Rgb ? "RGB" : "BGR", preprocessing.Scale, preprocessing.Offset);
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using FaceMask.Training.Common;
+using FaceMask.Training.Data;
+using FaceMask.Training.Evaluation;
+using FaceMask.Training.Imaging;
+using FaceMask.Training.Keras;
+using FaceMask.Training.Models;
+using FaceMask.Training.Torch;
+using static TorchSharp.torch;
+
+namespace FaceMask.Training.Training;
+
+/// <summary>What to train: where the split is, where the model goes, how.</summary>
+public sealed record TrainingRequest
+{
+    public required string SplitDirectory { get; init; }
+
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>The version recorded in metadata.json; defaults to the output folder's name.</summary>
+    public string? Version { get; init; }
+
+    public string Architecture { get; init; } = Architectures.Default;
+
+    public int InputSize { get; init; } = 64;
+
+    public TrainingOptions Options { get; init; } = new();
+
+    /// <summary>Start from this model's weights (same architecture) instead of from scratch; recorded as the parent.</summary>
+    public ModelFolder? Parent { get; init; }
+
+    public bool Overwrite { get; init; }
+}
+
+/// <summary>Stages of a training run, for progress displays.</summary>
+public enum TrainingStage
+{
+    Loading,
+    Training,
+    Evaluating,
+    Saving,
+}
+
+/// <summary>Progress of a whole run: the stage, and during training the trainer's progress.</summary>
+public sealed record PipelineProgress(TrainingStage Stage, string Message, TrainingProgress? Training = null);
+
+/// <summary>The figures of a finished run.</summary>
+public sealed record TrainingOutcome(ModelFolder Model, TrainingResult Training, ClassificationReport Test, TimeSpan WallTime, long ModelFileBytes);
+
+/// <summary>
+/// One training run end to end, shared by the CLI and the service's jobs: load the split, train,
+/// evaluate the best epoch on the test part, save the model folder (model.h5, metadata.json,
+/// metrics.json, history.json, plots) atomically.
+/// </summary>
+public static class TrainingPipeline
+{
+    public const string HistoryFile = "history.json";
+
+    public static TrainingOutcome Run(TrainingRequest request, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var wall = Stopwatch.StartNew();
+        var split = request.SplitDirectory;
+        var manifestPath = Path.Combine(split, SplitManifest.FileName);
+        var manifest = File.Exists(manifestPath) ? SplitManifest.Load(split) : null;
+        var classes = request.Parent?.Metadata.Classes
+            ?? manifest?.Classes
+            ?? (Directory.Exists(Path.Combine(split, "train"))
+                ? Directory.EnumerateDirectories(Path.Combine(split, "train")).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+                : throw new DirectoryNotFoundException($"'{split}' has no train/ folder: run `facemask split` first."));
+
+        var spec = request.Parent?.Model.Spec ?? Architectures.Create(request.Architecture, request.InputSize, classes.Count);
+        var preprocessing = request.Parent?.Metadata.ToPreprocessing() ?? new Preprocessing(request.InputSize, request.InputSize);
+
+        progress?.Report(new PipelineProgress(TrainingStage.Loading, "Loading images"));
+        var trainSide = (int)Math.Round(preprocessing.Width * Trainer.TrainingImageMargin);
+        var train = LabelledImages.Load(Path.Combine(split, "train"), classes, trainSide);
+        var validation = LabelledImages.Load(Path.Combine(split, "val"), classes, preprocessing.Width);
+        var test = LabelledImages.Load(Path.Combine(split, "test"), classes, preprocessing.Width);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var initial = request.Parent?.Model ?? FreshWeights(spec, request.Options.Seed);
+        var result = Trainer.Fit(initial, preprocessing, train, validation, request.Options,
+            progress is null ? null : new Progress<TrainingProgress>(p => progress.Report(new PipelineProgress(TrainingStage.Training, "Training", p))),
+            cancellationToken);
+
+        progress?.Report(new PipelineProgress(TrainingStage.Evaluating, "Evaluating on the test split"));
+        var report = Evaluate(result.Model, preprocessing, test);
+
+        progress?.Report(new PipelineProgress(TrainingStage.Saving, "Saving the model"));
+        var version = request.Version ?? Path.GetFileName(Path.GetFullPath(request.OutputDirectory).TrimEnd(Path.DirectorySeparatorChar));
+        var metadata = new ModelMetadata(
+            version,
+            classes,
+            [preprocessing.Height, preprocessing.Width],
+            ModelMetadata.Describe(preprocessing),
+            request.Parent?.Metadata.Architecture ?? request.Architecture,
+            spec.Parameters,
+            Math.Round(spec.MegaFlops, 2),
+            new MetricsSummary(report.Count, report.Accuracy, report.MacroF1),
+            manifest?.Fingerprint,
+            request.Parent?.Metadata.Version,
+            DateTimeOffset.UtcNow,
+            new TrainingSummary(result.History.Count, result.BestEpoch, result.StoppedEarly, Math.Round(result.Elapsed.TotalSeconds, 1),
+                Math.Round(result.ImagesPerSecond, 1), request.Options.Seed, train.Count, validation.Count, test.Count));
+        ModelFolder.Save(request.OutputDirectory, result.Model, metadata, report, request.Overwrite, staging =>
+        {
+            File.WriteAllText(Path.Combine(staging, HistoryFile), Json.Serialize(result.History));
+            Plots.TrainingCurves(result.History, result.BestEpoch, Path.Combine(staging, Plots.TrainingCurvesFile));
+            Plots.ConfusionMatrix(report.ConfusionMatrix, Path.Combine(staging, Plots.ConfusionMatrixFile));
+        });
+
+        var saved = ModelFolder.Load(request.OutputDirectory);
+        var bytes = new FileInfo(Path.Combine(request.OutputDirectory, ModelFolder.ModelFile)).Length;
+        return new TrainingOutcome(saved, result, report, wall.Elapsed, bytes);
+    }
+
+    /// <summary>Evaluates a model on a class-per-folder set with the serving preprocessing.</summary>
+    public static ClassificationReport Evaluate(KerasModel model, Preprocessing preprocessing, LabelledImages images)
+    {
+        using var torchModel = TorchKerasModel.FromKeras(model);
+        var probabilities = Trainer.Predict(torchModel, Trainer.Inputs(images, preprocessing), images.Count, preprocessing);
+        return ClassificationReport.Compute(images.Classes, images.Labels, probabilities.Select(Trainer.ArgMax).ToArray());
+    }
+
+    /// <summary>Keras-default initial weights for a spec, reproducible from the seed.</summary>
+    public static KerasModel FreshWeights(KerasModelSpec spec, int seed)
+    {
+        manual_seed(seed);
+        using var model = new TorchKerasModel(spec);
+        return model.ToKeras();
+    }
+}
