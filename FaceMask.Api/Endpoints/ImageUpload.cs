@@ -1,5 +1,6 @@
 using FaceMask.Api.Inference;
 using FaceMask.Training.Imaging;
+using FaceMask.Training.Onnx;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

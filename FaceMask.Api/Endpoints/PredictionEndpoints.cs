@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
-using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Inference;
+using FaceMask.Api.Infrastructure;
+using FaceMask.Training.Onnx;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FaceMask.Api.Endpoints;

@@ -1,3 +1,5 @@
+using FaceMask.Training.Onnx;
+
 namespace FaceMask.Api.Inference;
 
 /// <summary>

@@ -6,6 +6,7 @@ using FaceMask.Api.Inference;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
+using FaceMask.Training.Onnx;
 using FaceMask.Training.Synthetic;
 
 namespace FaceMask.Tests.Api;

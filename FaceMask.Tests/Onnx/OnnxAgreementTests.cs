@@ -1,4 +1,3 @@
-using FaceMask.Api.Inference;
 using FaceMask.Tests.Keras;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Keras;

@@ -16,6 +16,7 @@ public static class FaceMaskCli
             EvaluateCommand.Create(),
             PredictCommand.Create(),
             ExportOnnxCommand.Create(),
+            BenchmarkCommand.Create(),
         };
 
     public static Task<int> RunAsync(string[] args)

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
-using FaceMask.Training.Torch;
+using FaceMask.Training.Onnx;
 using FaceMask.Training.Training;
 
 namespace FaceMask.Training.Cli;
@@ -17,19 +17,15 @@ internal static class PredictCommand
         var command = new Command("predict", "Classify images; prints {file, prediction, confidence, probabilities} per line.") { model, images };
         command.SetAction(parse => CliConsole.Run(() =>
         {
-            var folder = ModelFolder.Load(parse.GetRequiredValue(model));
-            var preprocessing = folder.Metadata.ToPreprocessing();
-            var classes = folder.Metadata.Classes;
-            using var torchModel = TorchKerasModel.FromKeras(folder.Model);
+            using var onnx = OnnxModel.Load(ModelFolder.Load(parse.GetRequiredValue(model)));
+            var classes = onnx.Classes;
             var exitCode = CliConsole.Ok;
             foreach (var file in parse.GetRequiredValue(images))
             {
-                var input = new float[preprocessing.InputLength];
                 string line;
                 try
                 {
-                    ImagePreprocessor.Preprocess(File.ReadAllBytes(file), preprocessing, input);
-                    var probabilities = Trainer.Predict(torchModel, input, 1, preprocessing)[0];
+                    var probabilities = onnx.Classify(File.ReadAllBytes(file));
                     var best = Trainer.ArgMax(probabilities);
                     line = JsonSerializer.Serialize(new
                     {

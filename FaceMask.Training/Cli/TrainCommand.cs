@@ -19,11 +19,12 @@ internal static class TrainCommand
         var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => new TrainingOptions().BatchSize };
         var learningRate = new Option<double>("--learning-rate") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => new TrainingOptions().LearningRate };
         var patience = new Option<int>("--patience") { Description = "Epochs without a better validation macro-F1 before stopping.", DefaultValueFactory = _ => new TrainingOptions().Patience };
+        var averageDecay = new Option<double>("--average-decay") { Description = "Keep an exponential moving average of the weights with this decay (0: off).", DefaultValueFactory = _ => new TrainingOptions().AverageDecay };
         var parent = new Option<string?>("--parent") { Description = "Fine-tune this model folder instead of starting from scratch." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the output folder if it exists." };
         var command = new Command("train", "Train a Keras-compatible CNN on a split and save it as a model folder.")
         {
-            split, output, epochs, inputSize, seed, architecture, batchSize, learningRate, patience, parent, overwrite,
+            split, output, epochs, inputSize, seed, architecture, batchSize, learningRate, patience, averageDecay, parent, overwrite,
         };
         command.SetAction(parse => CliConsole.Run(() =>
         {
@@ -42,6 +43,7 @@ internal static class TrainCommand
                     BatchSize = parse.GetValue(batchSize),
                     LearningRate = parse.GetValue(learningRate),
                     Patience = parse.GetValue(patience),
+                    AverageDecay = parse.GetValue(averageDecay),
                 },
             };
             if (request.InputSize is < 16 or > 512)

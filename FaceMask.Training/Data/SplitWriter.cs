@@ -15,7 +15,7 @@ public static class SplitWriter
 
     /// <summary>Content-addressed output name: byte-identical copies collapse into one file.</summary>
     public static string OutputPath(SplitPart part, DatasetImage image) =>
-        $"{part.FolderName()}/{image.Class}/{image.Sha256}{Extension(image.Header.Format)}";
+        $"{part.FolderName()}/{image.Class}/{image.Sha256}{image.Header.Format.FileExtension()}";
 
     public static Result Write(SplitPlan plan, string outputDirectory, DateTimeOffset created, IProgress<int>? progress = null)
     {
@@ -106,13 +106,4 @@ public static class SplitWriter
             File.Move(from, to);
         }
     }
-
-    private static string Extension(ImageFormat format) => format switch
-    {
-        ImageFormat.Jpeg => ".jpg",
-        ImageFormat.Png => ".png",
-        ImageFormat.Bmp => ".bmp",
-        ImageFormat.WebP => ".webp",
-        _ => throw new ArgumentOutOfRangeException(nameof(format)),
-    };
 }

@@ -35,15 +35,15 @@ public static class Plots
         {
             for (var column = 0; column < size; column++)
             {
-                counts[row, column] = confusion.Matrix[row][column];
+                counts[row, column] = -confusion.Matrix[row][column]; // ScottPlot's Blues runs dark to light: negate so large counts are dark
             }
         }
 
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(counts);
         heatmap.Colormap = new ScottPlot.Colormaps.Blues();
-        heatmap.FlipVertically = true;
-        var maximum = Math.Max(1, counts.Cast<double>().Max());
+        heatmap.Rectangle = new CoordinateRect(-0.5, size - 0.5, -0.5, size - 0.5); // cell (row, column) centred on (column, size - 1 - row)
+        var maximum = Math.Max(1, confusion.Matrix.SelectMany(row => row).Max());
         for (var row = 0; row < size; row++)
         {
             for (var column = 0; column < size; column++)
@@ -51,7 +51,7 @@ public static class Plots
                 var text = plot.Add.Text(confusion.Matrix[row][column].ToString(System.Globalization.CultureInfo.InvariantCulture), column, size - 1 - row);
                 text.LabelFontSize = 22;
                 text.LabelAlignment = Alignment.MiddleCenter;
-                text.LabelFontColor = counts[row, column] > maximum / 2 ? Colors.White : Colors.Black;
+                text.LabelFontColor = confusion.Matrix[row][column] > maximum / 2 ? Colors.White : Colors.Black;
             }
         }
 

@@ -8,7 +8,7 @@ namespace FaceMask.Training.Training;
 /// </summary>
 public static class Architectures
 {
-    public const string Default = "facemask-cnn";
+    public const string Default = "facemask-wide";
 
     public static IReadOnlyList<string> Names { get; } = ["facemask-cnn", "facemask-separable", "facemask-wide"];
 

@@ -5,6 +5,7 @@ using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Keras;
 using FaceMask.Training.Models;
+using FaceMask.Training.Onnx;
 using FaceMask.Training.Torch;
 using static TorchSharp.torch;
 
@@ -114,11 +115,11 @@ public static class TrainingPipeline
         return new TrainingOutcome(saved, result, report, wall.Elapsed, bytes);
     }
 
-    /// <summary>Evaluates a model on a class-per-folder set with the serving preprocessing.</summary>
+    /// <summary>Evaluates a model on a class-per-folder set exactly as the service would: shared preprocessing, ONNX Runtime.</summary>
     public static ClassificationReport Evaluate(KerasModel model, Preprocessing preprocessing, LabelledImages images)
     {
-        using var torchModel = TorchKerasModel.FromKeras(model);
-        var probabilities = Trainer.Predict(torchModel, Trainer.Inputs(images, preprocessing), images.Count, preprocessing);
+        using var session = new OnnxSession(model, Environment.ProcessorCount);
+        var probabilities = session.RunAll(Trainer.Inputs(images, preprocessing), images.Count);
         return ClassificationReport.Compute(images.Classes, images.Labels, probabilities.Select(Trainer.ArgMax).ToArray());
     }
 

@@ -1,0 +1,58 @@
+using FaceMask.Api.Registry;
+using FaceMask.Api.Security;
+using FaceMask.Training.Models;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FaceMask.Api.Endpoints;
+
+/// <summary><c>GET /api/models</c>, <c>GET /api/models/{version}</c>, <c>POST /api/models/{version}/activate</c> (admin).</summary>
+public static class RegistryEndpoints
+{
+    public static IEndpointRouteBuilder MapRegistryEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/models").WithTags("Model registry");
+        group.MapGet("/", ListAsync).WithName("ListModels").WithSummary("Every registered version with its state and figures.");
+        group.MapGet("/{version}", GetAsync).WithName("GetModel").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{version}/activate", ActivateAsync)
+            .WithName("ActivateModel")
+            .WithSummary("Serve this version on every replica (rollback or manual promotion). Admin.")
+            .RequireAdmin()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    internal static async Task<Ok<IReadOnlyList<ModelRecord>>> ListAsync(IModelRegistry registry, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await registry.ListAsync(cancellationToken));
+
+    internal static async Task<Results<Ok<ModelRecord>, ProblemHttpResult>> GetAsync(string version, IModelRegistry registry, CancellationToken cancellationToken) =>
+        await registry.GetAsync(version, cancellationToken) is { } record
+            ? TypedResults.Ok(record)
+            : NotFound(version);
+
+    internal static async Task<Results<Ok<ModelRecord>, ProblemHttpResult>> ActivateAsync(
+        string version, IModelRegistry registry, ActiveModelWatcher watcher, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await registry.GetAsync(version, cancellationToken) is not { } record)
+        {
+            return NotFound(version);
+        }
+
+        try
+        {
+            ModelFolder.Load(record.Path); // never activate what cannot be served
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            return TypedResults.Problem($"Version {version} cannot be served: {e.Message}", statusCode: StatusCodes.Status409Conflict, title: "Model unusable");
+        }
+
+        await registry.ActivateAsync(version, "activated by an operator", time.GetUtcNow(), cancellationToken);
+        watcher.RefreshNow();
+        await watcher.SynchronizeAsync(cancellationToken); // this replica switches before answering
+        return TypedResults.Ok((await registry.GetAsync(version, cancellationToken))!);
+    }
+
+    private static ProblemHttpResult NotFound(string version) =>
+        TypedResults.Problem($"No model version '{version}' is registered.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}

@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+using FaceMask.Api.Jobs;
+using FaceMask.Api.Registry;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.Storage.SQLite;
+using Npgsql;
+
+namespace FaceMask.Api.Infrastructure;
+
+/// <summary><c>Jobs:*</c>: the Hangfire server of this replica.</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>PostgreSQL schema of Hangfire's tables.</summary>
+    public string Schema { get; set; } = "hangfire";
+
+    /// <summary>How often idle workers look for queued jobs (seconds).</summary>
+    [Range(0.1, 60)]
+    public double PollSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// After a crash, a job that was running becomes visible to other servers again after this long
+    /// (minutes); it must exceed the longest stage. A graceful stop re-queues at once.
+    /// </summary>
+    [Range(0.1, 1440)]
+    public double InvisibilityTimeoutMinutes { get; set; } = 30;
+
+    /// <summary>Folder of the embedded SQLite files (job storage and registry) when no PostgreSQL connection string is set.</summary>
+    public string SqliteDirectory { get; set; } = "App_Data";
+}
+
+/// <summary>
+/// Where jobs and the model registry live: PostgreSQL when <c>ConnectionStrings:Postgres</c> is set
+/// (Hangfire.PostgreSql, registry in its own schema of the same database), otherwise embedded
+/// SQLite files under <c>App_Data/</c> so the service runs with no setup.
+/// </summary>
+public static class JobStorageSetup
+{
+    public static IServiceCollection AddJobsAndRegistry(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var jobs = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var registrySchema = configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>()?.Schema ?? new RegistryOptions().Schema;
+        var poll = TimeSpan.FromSeconds(jobs.PollSeconds);
+        var invisibility = TimeSpan.FromMinutes(jobs.InvisibilityTimeoutMinutes);
+        var postgres = configuration.GetConnectionString("Postgres");
+
+        services.AddSingleton<RetrainFailureFilter>();
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
+            services.AddSingleton<IModelRegistry>(provider => new PostgresModelRegistry(provider.GetRequiredService<NpgsqlDataSource>(), registrySchema));
+            services.AddHangfire((provider, hangfire) => Configure(hangfire, provider).UsePostgreSqlStorage(
+                options => options.UseNpgsqlConnection(postgres),
+                new PostgreSqlStorageOptions { SchemaName = jobs.Schema, QueuePollInterval = poll, InvisibilityTimeout = invisibility, PrepareSchemaIfNecessary = true }));
+        }
+        else
+        {
+            var directory = Path.IsPathRooted(jobs.SqliteDirectory) ? jobs.SqliteDirectory : Path.Combine(environment.ContentRootPath, jobs.SqliteDirectory);
+            Directory.CreateDirectory(directory);
+            services.AddSingleton<IModelRegistry>(new SqliteModelRegistry(Path.Combine(directory, "registry.db")));
+            services.AddHangfire((provider, hangfire) => Configure(hangfire, provider).UseSQLiteStorage(
+                Path.Combine(directory, "hangfire.db"),
+                new SQLiteStorageOptions { QueuePollInterval = poll, InvisibilityTimeout = invisibility }));
+        }
+
+        // One worker: a retrain already uses every core, and only one runs at a time.
+        services.AddHangfireServer(server =>
+        {
+            server.WorkerCount = 1;
+            server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+            server.SchedulePollingInterval = poll;
+            server.ShutdownTimeout = TimeSpan.FromSeconds(30);
+        });
+        return services;
+    }
+
+    /// <summary>Removes this app's filter from Hangfire's process-wide filter list when the app stops.</summary>
+    public static void UnregisterJobFiltersOnStop(this WebApplication app)
+    {
+        var filter = app.Services.GetRequiredService<RetrainFailureFilter>();
+        app.Lifetime.ApplicationStopped.Register(() => GlobalJobFilters.Filters.Remove(filter));
+    }
+
+    private static IGlobalConfiguration Configure(IGlobalConfiguration hangfire, IServiceProvider provider) => hangfire
+        .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+        .UseSimpleAssemblyNameTypeSerializer()
+        .UseRecommendedSerializerSettings()
+        .UseFilter(provider.GetRequiredService<RetrainFailureFilter>());
+}

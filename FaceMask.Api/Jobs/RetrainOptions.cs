@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+using FaceMask.Training.Training;
+
+namespace FaceMask.Api.Jobs;
+
+/// <summary><c>Training:*</c>: how a retrain splits, trains and decides.</summary>
+public sealed class RetrainOptions
+{
+    public const string Section = "Training";
+
+    /// <summary>Most epochs of a retrain (early stopping may end sooner).</summary>
+    [Range(1, 1000)]
+    public int Epochs { get; set; } = 15;
+
+    [Range(1, 4096)]
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Peak learning rate; fine-tuning starts from trained weights, so lower than from scratch.</summary>
+    [Range(1e-6, 1)]
+    public double LearningRate { get; set; } = 1e-3;
+
+    [Range(1, 1000)]
+    public int Patience { get; set; } = 6;
+
+    /// <summary>Start from the active model's weights when its classes match the data (otherwise train from scratch).</summary>
+    public bool FineTune { get; set; } = true;
+
+    /// <summary>Architecture and input size when training from scratch.</summary>
+    public string Architecture { get; set; } = Architectures.Default;
+
+    [Range(16, 512)]
+    public int InputSize { get; set; } = 64;
+
+    public int Seed { get; set; } = 42;
+
+    [Range(0, 0.9)]
+    public double ValFraction { get; set; } = 0.15;
+
+    [Range(0, 0.9)]
+    public double TestFraction { get; set; } = 0.15;
+
+    /// <summary>A new model is promoted when its macro-F1 on the same test split is at least the active model's minus this.</summary>
+    [Range(0, 1)]
+    public double PromotionMargin { get; set; }
+
+    public TrainingOptions ToTrainingOptions() => new()
+    {
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        Patience = Patience,
+        Seed = Seed,
+        WarmupEpochs = Math.Min(1, Epochs - 1),
+    };
+}

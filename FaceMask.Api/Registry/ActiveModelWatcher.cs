@@ -1,0 +1,170 @@
+using System.ComponentModel.DataAnnotations;
+using FaceMask.Api.Inference;
+using FaceMask.Api.Infrastructure;
+using FaceMask.Training.Models;
+using FaceMask.Training.Onnx;
+using Microsoft.Extensions.Options;
+
+namespace FaceMask.Api.Registry;
+
+/// <summary><c>Registry:*</c>.</summary>
+public sealed class RegistryOptions
+{
+    public const string Section = "Registry";
+
+    /// <summary>How often every replica checks which version is active (seconds).</summary>
+    [Range(0.1, 3600)]
+    public double PollSeconds { get; set; } = 2;
+
+    /// <summary>PostgreSQL schema of the registry tables (Hangfire uses its own).</summary>
+    public string Schema { get; set; } = "facemask";
+}
+
+/// <summary>
+/// Keeps the served model equal to the registry's active version on this replica. At start it
+/// creates the schema and, when the registry is empty, registers the model at <c>Model:Path</c> as
+/// the first version and activates it. Then it polls the registry (every replica does, so all
+/// follow a promotion or rollback within <see cref="RegistryOptions.PollSeconds"/>) and hot-swaps
+/// through <see cref="ModelHost"/>, which lets requests in flight finish on the old model.
+/// </summary>
+public sealed class ActiveModelWatcher(
+    IModelRegistry registry,
+    ModelHost host,
+    ContentPaths paths,
+    ServiceMetrics metrics,
+    TimeProvider time,
+    IOptions<ModelOptions> modelOptions,
+    IOptions<InferenceOptions> inferenceOptions,
+    IOptions<RegistryOptions> registryOptions,
+    ILogger<ActiveModelWatcher> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim refresh = new(0, 1);
+    private readonly SemaphoreSlim loading = new(1, 1);
+    private string? failedVersion;
+
+    /// <summary>Checks the registry now instead of at the next poll (after a local promotion or activation).</summary>
+    public void RefreshNow()
+    {
+        try
+        {
+            refresh.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A refresh is already pending.
+        }
+    }
+
+    /// <summary>Loads the registry's active model if this replica serves another one; true when it serves the active one afterwards.</summary>
+    public async Task<bool> SynchronizeAsync(CancellationToken cancellationToken)
+    {
+        await loading.WaitAsync(cancellationToken); // the poll loop and an activation request may ask at once
+        try
+        {
+            return await SynchronizeOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            loading.Release();
+        }
+    }
+
+    private async Task<bool> SynchronizeOnceAsync(CancellationToken cancellationToken)
+    {
+        var active = await registry.GetActiveAsync(cancellationToken);
+        if (active is null || host.Current?.Metadata.Version == active.Version)
+        {
+            return active is not null;
+        }
+
+        if (failedVersion == active.Version)
+        {
+            return false; // logged once; wait for another activation
+        }
+
+        try
+        {
+            var model = await Task.Run(() => OnnxModel.Load(ModelFolder.Load(active.Path), inferenceOptions.Value.IntraOpThreads), cancellationToken);
+            host.Activate(model);
+            metrics.Serving(active.Version);
+            failedVersion = null;
+            logger.LogInformation("Serving model {Version} from {Path}", active.Version, active.Path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            failedVersion = active.Version;
+            logger.LogError(e, "Could not load the active model {Version} from {Path}; still serving {Current}", active.Version, active.Path, host.Current?.Metadata.Version ?? "nothing");
+            return false;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await BootstrapAsync(stoppingToken);
+        var interval = TimeSpan.FromSeconds(registryOptions.Value.PollSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SynchronizeAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not read the model registry; retrying");
+            }
+
+            try
+            {
+                await refresh.WaitAsync(interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task BootstrapAsync(CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await registry.EnsureSchemaAsync(stoppingToken);
+                if ((await registry.ListAsync(stoppingToken)).Count == 0)
+                {
+                    await RegisterInitialModelAsync(stoppingToken);
+                }
+
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && attempt < 30)
+            {
+                logger.LogWarning(e, "Registry not reachable yet (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    private async Task RegisterInitialModelAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.GetFullPath(paths.Resolve(modelOptions.Value.Path));
+        ModelFolder folder;
+        try
+        {
+            folder = ModelFolder.Load(path);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            logger.LogError(e, "The registry is empty and the model at {Path} cannot be loaded; the service stays unready until a model is activated", path);
+            return;
+        }
+
+        var metadata = folder.Metadata;
+        await registry.UpsertAsync(new ModelRecord(metadata.Version, path, ModelState.Candidate, metadata.Metrics?.Accuracy, metadata.Metrics?.MacroF1,
+            metadata.DatasetFingerprint, metadata.ParentVersion, metadata.Created, null, "initial model (Model:Path)"), cancellationToken);
+        await registry.ActivateAsync(metadata.Version, "initial model (Model:Path)", time.GetUtcNow(), cancellationToken);
+        logger.LogInformation("Registered {Version} from {Path} as the first, active model", metadata.Version, path);
+    }
+}

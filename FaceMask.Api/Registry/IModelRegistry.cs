@@ -1,0 +1,37 @@
+namespace FaceMask.Api.Registry;
+
+/// <summary>
+/// The model registry and the retrain log, shared by every replica through one database
+/// (PostgreSQL in production, an embedded SQLite file by default). Activation is a single
+/// transaction: at most one version is ever Active.
+/// </summary>
+public interface IModelRegistry
+{
+    /// <summary>Creates the tables if they do not exist.</summary>
+    Task EnsureSchemaAsync(CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ModelRecord>> ListAsync(CancellationToken cancellationToken = default);
+
+    Task<ModelRecord?> GetAsync(string version, CancellationToken cancellationToken = default);
+
+    Task<ModelRecord?> GetActiveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Registers a version, or updates its figures if it is already registered (a retried job).</summary>
+    Task UpsertAsync(ModelRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes <paramref name="version"/> the active model; the previous active one becomes Retired.</summary>
+    Task ActivateAsync(string version, string reason, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets the reason recorded on a version (why it stayed a candidate, say).</summary>
+    Task SetReasonAsync(string version, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a new retrain unless one is already enqueued or processing; returns the retrain that
+    /// is running afterwards and whether it is the new one.
+    /// </summary>
+    Task<(RetrainRecord Retrain, bool Created)> StartRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default);
+
+    Task<RetrainRecord?> GetRetrainAsync(Guid id, CancellationToken cancellationToken = default);
+
+    Task UpdateRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,173 @@
+using SQLite;
+
+namespace FaceMask.Api.Registry;
+
+/// <summary>
+/// The registry in an embedded SQLite file (sqlite-net, the library Hangfire's SQLite storage
+/// already brings), for running without any database server. Timestamps are stored as ISO 8601 text.
+/// </summary>
+public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
+{
+    private const string ModelColumns = "version, path, state, accuracy, macro_f1, dataset_fingerprint, parent_version, created, activated_at, reason";
+    private const string RetrainColumns = "id, state, stage, progress, target_version, created, started, finished, result_version, decision, error, job_ids";
+
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        using var db = Open();
+        db.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
+        db.Execute("""
+            CREATE TABLE IF NOT EXISTS models (
+                version TEXT PRIMARY KEY, path TEXT NOT NULL, state TEXT NOT NULL, accuracy REAL, macro_f1 REAL,
+                dataset_fingerprint TEXT, parent_version TEXT, created TEXT NOT NULL, activated_at TEXT, reason TEXT)
+            """);
+        db.Execute("CREATE UNIQUE INDEX IF NOT EXISTS models_one_active ON models (state) WHERE state = 'Active'");
+        db.Execute("""
+            CREATE TABLE IF NOT EXISTS retrains (
+                id TEXT PRIMARY KEY, state TEXT NOT NULL, stage TEXT NOT NULL, progress TEXT, target_version TEXT NOT NULL,
+                created TEXT NOT NULL, started TEXT, finished TEXT, result_version TEXT, decision TEXT, error TEXT, job_ids TEXT)
+            """);
+        db.Execute("CREATE UNIQUE INDEX IF NOT EXISTS retrains_one_running ON retrains (1) WHERE state IN ('Enqueued', 'Processing')");
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ModelRecord>> ListAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(QueryModels($"SELECT {ModelColumns} FROM models ORDER BY created, version"));
+
+    public Task<ModelRecord?> GetAsync(string version, CancellationToken cancellationToken = default) =>
+        Task.FromResult(QueryModels($"SELECT {ModelColumns} FROM models WHERE version = ?", version).SingleOrDefault());
+
+    public Task<ModelRecord?> GetActiveAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(QueryModels($"SELECT {ModelColumns} FROM models WHERE state = 'Active'").SingleOrDefault());
+
+    public Task UpsertAsync(ModelRecord record, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        db.Execute($"""
+            INSERT INTO models ({ModelColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (version) DO UPDATE SET path = excluded.path, accuracy = excluded.accuracy, macro_f1 = excluded.macro_f1,
+                dataset_fingerprint = excluded.dataset_fingerprint, parent_version = excluded.parent_version, reason = excluded.reason
+            """,
+            record.Version, record.Path, record.State.ToString(), record.Accuracy, record.MacroF1, record.DatasetFingerprint,
+            record.ParentVersion, Text(record.Created), Text(record.ActivatedAt), record.Reason);
+        return Task.CompletedTask;
+    }
+
+    public Task ActivateAsync(string version, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        db.RunInTransaction(() =>
+        {
+            db.Execute("UPDATE models SET state = 'Retired' WHERE state = 'Active' AND version <> ?", version);
+            if (db.Execute("UPDATE models SET state = 'Active', activated_at = ?, reason = ? WHERE version = ?", Text(at), reason, version) != 1)
+            {
+                throw new KeyNotFoundException($"Model version '{version}' is not registered.");
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task SetReasonAsync(string version, string reason, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        db.Execute("UPDATE models SET reason = ? WHERE version = ?", reason, version);
+        return Task.CompletedTask;
+    }
+
+    public Task<(RetrainRecord Retrain, bool Created)> StartRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        RetrainRecord? running = null;
+        var created = false;
+        db.RunInTransaction(() =>
+        {
+            running = QueryRetrains(db, $"SELECT {RetrainColumns} FROM retrains WHERE state IN ('Enqueued', 'Processing')").FirstOrDefault();
+            if (running is null)
+            {
+                db.Execute($"INSERT INTO retrains ({RetrainColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", RetrainValues(retrain));
+                created = true;
+            }
+        });
+        return Task.FromResult(created ? (retrain, true) : (running!, false));
+    }
+
+    public Task<RetrainRecord?> GetRetrainAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        return Task.FromResult(QueryRetrains(db, $"SELECT {RetrainColumns} FROM retrains WHERE id = ?", id.ToString()).SingleOrDefault());
+    }
+
+    public Task UpdateRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        var values = RetrainValues(retrain);
+        db.Execute("""
+            UPDATE retrains SET state = ?, stage = ?, progress = ?, target_version = ?, created = ?, started = ?, finished = ?,
+                result_version = ?, decision = ?, error = ?, job_ids = ?
+            WHERE id = ?
+            """,
+            [.. values[1..], values[0]]);
+        return Task.CompletedTask;
+    }
+
+    private SQLiteConnection Open()
+    {
+        var db = new SQLiteConnection(new SQLiteConnectionString(databasePath, SQLiteOpenFlags.ReadWrite | SQLiteOpenFlags.Create | SQLiteOpenFlags.FullMutex, storeDateTimeAsTicks: false));
+        db.BusyTimeout = TimeSpan.FromSeconds(30);
+        return db;
+    }
+
+    private IReadOnlyList<ModelRecord> QueryModels(string sql, params object[] args)
+    {
+        using var db = Open();
+        return db.Query<ModelRow>(sql, args).Select(r => new ModelRecord(
+            r.Version, r.Path, Enum.Parse<ModelState>(r.State), r.Accuracy, r.MacroF1, r.DatasetFingerprint, r.ParentVersion,
+            DateTimeOffset.Parse(r.Created, System.Globalization.CultureInfo.InvariantCulture), Time(r.ActivatedAt), r.Reason)).ToList();
+    }
+
+    private static IReadOnlyList<RetrainRecord> QueryRetrains(SQLiteConnection db, string sql, params object[] args) =>
+        db.Query<RetrainRow>(sql, args).Select(r => new RetrainRecord(
+            Guid.Parse(r.Id), Enum.Parse<RetrainState>(r.State), r.Stage, r.Progress, r.TargetVersion,
+            DateTimeOffset.Parse(r.Created, System.Globalization.CultureInfo.InvariantCulture), Time(r.Started), Time(r.Finished),
+            r.ResultVersion, r.Decision, r.Error, r.JobIds)).ToList();
+
+    private static object?[] RetrainValues(RetrainRecord r) =>
+    [
+        r.Id.ToString(), r.State.ToString(), r.Stage, r.ProgressJson, r.TargetVersion, Text(r.Created), Text(r.Started), Text(r.Finished),
+        r.ResultVersion, r.Decision, r.Error, r.JobIds,
+    ];
+
+    private static string? Text(DateTimeOffset? time) => time?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset? Time(string? text) => text is null ? null : DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed class ModelRow
+    {
+        [Column("version")] public string Version { get; set; } = string.Empty;
+        [Column("path")] public string Path { get; set; } = string.Empty;
+        [Column("state")] public string State { get; set; } = string.Empty;
+        [Column("accuracy")] public double? Accuracy { get; set; }
+        [Column("macro_f1")] public double? MacroF1 { get; set; }
+        [Column("dataset_fingerprint")] public string? DatasetFingerprint { get; set; }
+        [Column("parent_version")] public string? ParentVersion { get; set; }
+        [Column("created")] public string Created { get; set; } = string.Empty;
+        [Column("activated_at")] public string? ActivatedAt { get; set; }
+        [Column("reason")] public string? Reason { get; set; }
+    }
+
+    private sealed class RetrainRow
+    {
+        [Column("id")] public string Id { get; set; } = string.Empty;
+        [Column("state")] public string State { get; set; } = string.Empty;
+        [Column("stage")] public string Stage { get; set; } = string.Empty;
+        [Column("progress")] public string? Progress { get; set; }
+        [Column("target_version")] public string TargetVersion { get; set; } = string.Empty;
+        [Column("created")] public string Created { get; set; } = string.Empty;
+        [Column("started")] public string? Started { get; set; }
+        [Column("finished")] public string? Finished { get; set; }
+        [Column("result_version")] public string? ResultVersion { get; set; }
+        [Column("decision")] public string? Decision { get; set; }
+        [Column("error")] public string? Error { get; set; }
+        [Column("job_ids")] public string? JobIds { get; set; }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FaceMask.Api.Security;
+
+/// <summary>
+/// <c>GET/POST /hangfire-login</c>: a form that trades the admin key for an HttpOnly cookie, so a
+/// browser can open the Hangfire dashboard (which cannot send custom headers).
+/// </summary>
+public static class DashboardLoginEndpoints
+{
+    public const string Path = "/hangfire-login";
+
+    public static IEndpointRouteBuilder MapDashboardLogin(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Path).WithTags("Admin").ExcludeFromDescription();
+        group.MapGet("/", () => Form(null));
+        group.MapPost("/", LoginAsync).DisableAntiforgery();
+        return app;
+    }
+
+    internal static async Task<Results<RedirectHttpResult, ContentHttpResult>> LoginAsync(HttpContext context, AdminAccess access)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (!access.Matches(form["key"].ToString()))
+        {
+            return Form("That key is not the admin key.", StatusCodes.Status401Unauthorized);
+        }
+
+        context.Response.Cookies.Append(AdminAccess.CookieName, access.IssueCookie(), new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = "/",
+            MaxAge = TimeSpan.FromHours(8),
+        });
+        return TypedResults.Redirect("/hangfire");
+    }
+
+    private static ContentHttpResult Form(string? error, int status = StatusCodes.Status200OK) => TypedResults.Content($"""
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>FaceMask jobs: sign in</title></head>
+        <body style="font-family: sans-serif; max-width: 28em; margin: 4em auto">
+          <h1>FaceMask jobs</h1>
+          <p>Enter the admin key (<code>Admin:ApiKey</code>) to open the Hangfire dashboard.</p>
+          {(error is null ? string.Empty : $"<p role=\"alert\" style=\"color: #b00\">{HtmlEncoder.Default.Encode(error)}</p>")}
+          <form method="post"><input type="password" name="key" aria-label="Admin key" autofocus required> <button type="submit">Sign in</button></form>
+        </body></html>
+        """, "text/html", statusCode: status);
+}

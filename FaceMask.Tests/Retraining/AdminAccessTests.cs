@@ -1,0 +1,142 @@
+using System.Net;
+using FaceMask.Api.Security;
+using FaceMask.Tests.Api;
+using FaceMask.Tests.Support;
+using FaceMask.Training.Synthetic;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace FaceMask.Tests.Retraining;
+
+public sealed class AdminAccessTests
+{
+    private const string Key = "s3cret-admin-key";
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>Every admin route: (method, path, body factory).</summary>
+    public static TheoryData<string, string> AdminRoutes => new()
+    {
+        { "POST", "/api/datasets/new" },
+        { "POST", "/api/retrain" },
+        { "POST", "/api/models/facemask-v1/activate" },
+        { "GET", "/hangfire" },
+        { "GET", "/hangfire/jobs/succeeded" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdminRoutes))]
+    public async Task With_a_key_configured_admin_routes_need_it(string method, string path)
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
+        await using var factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key, ["Training:Epochs"] = "1" });
+        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await factory.WaitUntilReadyAsync(client);
+
+        var anonymous = await client.SendAsync(Request(method, path, null), Cancel);
+        var wrong = await client.SendAsync(Request(method, path, "not-the-key"), Cancel);
+        var admin = await client.SendAsync(Request(method, path, Key), Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, admin.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Forbidden, admin.StatusCode);
+        Assert.True((int)admin.StatusCode < 500, $"{method} {path} with the key answered {(int)admin.StatusCode}");
+        if (!path.StartsWith("/hangfire", StringComparison.Ordinal))
+        {
+            await PredictionApiTests.AssertProblem(wrong, HttpStatusCode.Unauthorized, "does not match");
+        }
+    }
+
+    [Fact]
+    public async Task Read_only_routes_stay_public_when_a_key_is_configured()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
+        await using var factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
+        using var client = factory.CreateClient();
+        await factory.WaitUntilReadyAsync(client);
+
+        foreach (var path in new[] { "/api/model/info", "/api/models", "/api/models/facemask-v1", "/api/datasets", "/api/health" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path, Cancel)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/jobs/{Guid.NewGuid()}", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/predict", PredictionApiTests.Upload("file", TestImages.Face(MaskState.None, 1)), Cancel)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_dashboard_login_form_sets_a_cookie_that_opens_the_dashboard()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
+        await using var factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
+        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+        var form = await client.GetStringAsync("/hangfire-login", Cancel);
+        var refused = await client.PostAsync("/hangfire-login", new FormUrlEncodedContent([new("key", "wrong")]), Cancel);
+        var login = await client.PostAsync("/hangfire-login", new FormUrlEncodedContent([new("key", Key)]), Cancel);
+        var dashboard = await client.GetAsync("/hangfire", Cancel);
+
+        Assert.Contains("<form method=\"post\">", form);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Contains(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith(AdminAccess.CookieName + "=", StringComparison.Ordinal) && c.Contains("httponly"));
+        Assert.DoesNotContain(Key, string.Join(";", login.Headers.GetValues("Set-Cookie")));
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("FaceMask jobs", await dashboard.Content.ReadAsStringAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task Without_a_key_admin_routes_accept_this_machine()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
+        await using var factory = environment.Start();
+        using var client = factory.CreateClient();
+        await factory.WaitUntilReadyAsync(client);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/hangfire", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/models/facemask-v1/activate", null, Cancel)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, "127.0.0.1", null, AdminDecision.Allowed)]
+    [InlineData(null, "::1", null, AdminDecision.Allowed)]
+    [InlineData(null, "192.0.2.10", null, AdminDecision.NotLoopback)]
+    [InlineData(null, "192.0.2.10", Key, AdminDecision.NotLoopback)]
+    [InlineData(Key, "192.0.2.10", Key, AdminDecision.Allowed)]
+    [InlineData(Key, "127.0.0.1", null, AdminDecision.MissingKey)]
+    [InlineData(Key, "127.0.0.1", "wrong", AdminDecision.WrongKey)]
+    public void Decides_by_key_and_address(string? configuredKey, string remote, string? sentKey, AdminDecision expected)
+    {
+        var access = new AdminAccess(Options.Create(new AdminOptions { ApiKey = configuredKey }), new EphemeralDataProtectionProvider());
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(remote);
+        if (sentKey is not null)
+        {
+            context.Request.Headers[AdminAccess.HeaderName] = sentKey;
+        }
+
+        Assert.Equal(expected, access.Check(context));
+    }
+
+    private static HttpRequestMessage Request(string method, string path, string? key)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = new MultipartFormDataContent
+            {
+                { new StringContent("with_mask"), "label" },
+                { PredictionApiTests.File(TestImages.Face(MaskState.Correct, 4)), "files", "a.jpg" },
+            };
+        }
+
+        if (key is not null)
+        {
+            request.Headers.Add(AdminAccess.HeaderName, key);
+        }
+
+        return request;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using FaceMask.Training.Synthetic;
+using Npgsql;
+
+namespace FaceMask.Tests.Support;
+
+/// <summary>Which job and registry storage a test runs against.</summary>
+public enum Storage
+{
+    /// <summary>The embedded default: SQLite files under the test's App_Data.</summary>
+    Sqlite,
+
+    /// <summary>The real PostgreSQL server <c>.ci/run</c> starts (FACEMASK_TEST_POSTGRES); skipped where there is none.</summary>
+    Postgres,
+}
+
+/// <summary>
+/// Everything a retraining service needs on disk, in a temporary folder: Dataset/ with generated
+/// faces, DatasetNew/, Dataset_Split/, models/ with an initial (untrained) model, App_Data/; plus
+/// a fresh PostgreSQL schema when testing against PostgreSQL. Several service instances
+/// (replicas, restarts) can be started over the same environment.
+/// </summary>
+public sealed class ServiceEnvironment : IAsyncDisposable
+{
+    public const string PostgresVariable = "FACEMASK_TEST_POSTGRES";
+
+    private readonly TempDirectory directory = new();
+    private readonly string schema = "t" + Guid.NewGuid().ToString("N")[..12];
+
+    private ServiceEnvironment(Storage storage) => Storage = storage;
+
+    public Storage Storage { get; }
+
+    public string Root => directory.Path;
+
+    public string Dataset => directory.Combine("Dataset");
+
+    public string DatasetNew => directory.Combine("DatasetNew");
+
+    public string Models => directory.Combine("models");
+
+    public string InitialModel { get; private set; } = string.Empty;
+
+    public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value ? value : null;
+
+    /// <summary>Creates the environment; skips the test when PostgreSQL is asked for and not available.</summary>
+    public static ServiceEnvironment Create(Storage storage, int facesPerClass = 40, int seed = 5)
+    {
+        if (storage == Storage.Postgres)
+        {
+            Assert.SkipWhen(PostgresConnectionString is null, $"{PostgresVariable} is not set: no PostgreSQL server for this run (.ci/run starts one).");
+        }
+
+        var environment = new ServiceEnvironment(storage);
+        if (facesPerClass > 0)
+        {
+            SyntheticFaces.WriteDataset(environment.Dataset, facesPerClass, seed, size: 64);
+        }
+
+        environment.InitialModel = TestModels.Write(environment.Models, "facemask-v1", inputSize: 32);
+        return environment;
+    }
+
+    /// <summary>Starts a service instance over this environment, with extra settings on top.</summary>
+    public ApiFactory Start(IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Model:Path"] = InitialModel,
+            ["Paths:Dataset"] = Dataset,
+            ["Paths:DatasetNew"] = DatasetNew,
+            ["Paths:DatasetSplit"] = directory.Combine("Dataset_Split"),
+            ["Paths:Models"] = Models,
+            ["Jobs:SqliteDirectory"] = directory.Combine("App_Data"),
+            ["Jobs:PollSeconds"] = "0.2",
+            ["Registry:PollSeconds"] = "0.3",
+            ["Training:Epochs"] = "4",
+            ["Training:InputSize"] = "32",
+            ["Training:BatchSize"] = "16",
+            ["Training:Patience"] = "10",
+            ["Training:FineTune"] = "false",
+            ["Training:LearningRate"] = "0.003",
+            ["RateLimiting:Enabled"] = "false",
+        };
+        if (Storage == Storage.Postgres)
+        {
+            settings["ConnectionStrings:Postgres"] = PostgresConnectionString;
+            settings["Registry:Schema"] = schema;
+            settings["Jobs:Schema"] = schema + "_hangfire";
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new ApiFactory(settings);
+    }
+
+    /// <summary>Polls <c>/api/jobs/{id}</c> until the retrain ends; returns every status seen.</summary>
+    public static async Task<List<JsonElement>> WaitForRetrainAsync(HttpClient client, string statusUrl, TimeSpan timeout)
+    {
+        var seen = new List<JsonElement>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = await client.GetFromJsonAsync<JsonElement>(statusUrl);
+            seen.Add(status);
+            if (status.GetProperty("state").GetString() is "Succeeded" or "Failed")
+            {
+                return seen;
+            }
+
+            await Task.Delay(150);
+        }
+
+        throw new TimeoutException($"The retrain did not finish in {timeout}; last status: {seen.LastOrDefault()}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Storage == Storage.Postgres && PostgresConnectionString is { } connectionString)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE; DROP SCHEMA IF EXISTS \"{schema}_hangfire\" CASCADE;", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        directory.Dispose();
+    }
+}

@@ -1,0 +1,24 @@
+-- wrk script: POST one image to /api/predict as multipart/form-data (field "file").
+-- The image path comes from the FACEMASK_BENCH_IMAGE environment variable.
+local path = os.getenv("FACEMASK_BENCH_IMAGE")
+local file = assert(io.open(path, "rb"), "cannot open " .. tostring(path))
+local image = file:read("*a")
+file:close()
+
+local boundary = "----facemask-bench-boundary"
+wrk.method = "POST"
+wrk.path = "/api/predict"
+wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
+wrk.body = "--" .. boundary .. "\r\n"
+  .. "Content-Disposition: form-data; name=\"file\"; filename=\"face.jpg\"\r\n"
+  .. "Content-Type: image/jpeg\r\n\r\n"
+  .. image .. "\r\n"
+  .. "--" .. boundary .. "--\r\n"
+
+-- Non-2xx answers count as errors (summary.errors.status).
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH requests=%d duration_s=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f errors=%d\n",
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status))
+end

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmark of the prediction service on this machine: builds Release, measures in-process latency,
+# starts the service, drives it with wrk (multipart POST of a 128x128 JPEG, 100 connections) and
+# then Locust (100 users), and prints throughput, latency percentiles, errors and peak memory.
+#
+#   bash bench/run.sh                 # defaults: models/facemask-v1, 3 wrk runs of 30 s, Locust 60 s
+#   RUNS=5 DURATION=20 bash bench/run.sh
+#
+# Rate limiting is switched off for the run: all traffic comes from one address.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODEL=${MODEL:-models/facemask-v1}
+PORT=${PORT:-5080}
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-30}
+CONNECTIONS=${CONNECTIONS:-100}
+LOCUST_USERS=${LOCUST_USERS:-100}
+LOCUST_SECONDS=${LOCUST_SECONDS:-60}
+OUT=bench/out
+WORK=$(mktemp -d)
+trap 'kill ${SERVICE_PID:-} ${SAMPLER_PID:-} 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+need() { command -v "$1" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
+need wrk wrk
+need locust python3-locust
+
+echo "== build (Release)"
+dotnet publish FaceMask.Api -c Release -o "$OUT/api" -v quiet -nologo >/dev/null
+dotnet publish FaceMask.Training -c Release -o "$OUT/cli" -v quiet -nologo >/dev/null
+CLI="dotnet $OUT/cli/FaceMask.Training.dll"
+
+echo "== images"
+$CLI generate --out "$WORK/images" --per-class 30 --size 128 --seed 7 >/dev/null
+IMAGE=$(find "$WORK/images/with_mask" -name '*.jpg' | sort | head -1)
+echo "pool: $(find "$WORK/images" -name '*.jpg' | wc -l) generated 128x128 JPEG faces; wrk posts $IMAGE ($(stat -c %s "$IMAGE") bytes)"
+
+echo "== in-process latency (decode + preprocess + forward)"
+$CLI benchmark --model "$MODEL" --image "$IMAGE" --iterations 5000
+
+echo "== service"
+ASPNETCORE_ENVIRONMENT=Production Model__Path="$PWD/$MODEL" RateLimiting__Enabled=false Logging__LogLevel__Default=Warning \
+  dotnet "$OUT/api/FaceMask.Api.dll" --urls "http://127.0.0.1:$PORT" >"$WORK/service.log" 2>&1 &
+SERVICE_PID=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || { cat "$WORK/service.log"; exit 1; }
+echo "ready: $(curl -s "http://127.0.0.1:$PORT/api/health")"
+
+# Peak resident memory of the service while it is under load.
+( peak=0; while kill -0 "$SERVICE_PID" 2>/dev/null; do
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVICE_PID/status" 2>/dev/null || echo 0)
+    [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$WORK/peak_rss_kb"
+    sleep 0.2; done ) &
+SAMPLER_PID=$!
+
+export FACEMASK_BENCH_IMAGE="$IMAGE"
+echo "== wrk warm-up (5 s)"
+wrk -t2 -c"$CONNECTIONS" -d5s -s bench/predict.lua "http://127.0.0.1:$PORT" >/dev/null
+echo "== wrk: $RUNS runs of ${DURATION}s, $CONNECTIONS connections, POST /api/predict"
+for run in $(seq 1 "$RUNS"); do
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH' | tee -a "$WORK/wrk.txt"
+done
+python3 - "$WORK/wrk.txt" <<'PY'
+import statistics, sys
+runs = [dict(kv.split("=") for kv in line.split()[1:]) for line in open(sys.argv[1])]
+median = lambda key: statistics.median(float(r[key]) for r in runs)
+print(f"wrk median of {len(runs)} runs: {median('rps'):.0f} requests/s, p50 {median('p50_ms'):.2f} ms, "
+      f"p90 {median('p90_ms'):.2f} ms, p99 {median('p99_ms'):.2f} ms, errors {sum(int(r['errors']) for r in runs)} "
+      f"of {sum(int(r['requests']) for r in runs)} requests")
+PY
+
+echo "== Locust: $LOCUST_USERS users, ${LOCUST_SECONDS}s, all tasks"
+FACEMASK_IMAGES="$WORK/images" locust -f locustfile.py --headless -u "$LOCUST_USERS" -r 50 -t "${LOCUST_SECONDS}s" \
+  --host "http://127.0.0.1:$PORT" --csv "$WORK/locust" --only-summary >/dev/null 2>"$WORK/locust.log" || true
+python3 - "$WORK/locust_stats.csv" <<'PY'
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1])):
+    print(f"locust {row['Name']:<20} requests {row['Request Count']:>7} failures {row['Failure Count']:>4} "
+          f"rps {float(row['Requests/s']):7.1f} p50 {row['50%']:>4} ms p95 {row['95%']:>4} ms p99 {row['99%']:>4} ms")
+PY
+
+echo "== memory"
+echo "service peak RSS under load: $(( $(cat "$WORK/peak_rss_kb") / 1024 )) MB"
