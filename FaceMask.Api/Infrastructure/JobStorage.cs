@@ -3,6 +3,7 @@ using FaceMask.Api.Jobs;
 using FaceMask.Api.Registry;
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Npgsql;
 
@@ -51,19 +52,25 @@ public static class JobStorageSetup
         {
             services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
             services.AddSingleton<IModelRegistry>(provider => new PostgresModelRegistry(provider.GetRequiredService<NpgsqlDataSource>(), registrySchema));
-            services.AddHangfire((provider, hangfire) => Configure(hangfire, provider).UsePostgreSqlStorage(
-                options => options.UseNpgsqlConnection(postgres),
-                new PostgreSqlStorageOptions { SchemaName = jobs.Schema, QueuePollInterval = poll, InvisibilityTimeout = invisibility, PrepareSchemaIfNecessary = true }));
+            var options = new PostgreSqlStorageOptions { SchemaName = jobs.Schema, QueuePollInterval = poll, InvisibilityTimeout = invisibility, PrepareSchemaIfNecessary = true };
+            services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(postgres, options), options));
         }
         else
         {
             var directory = Path.IsPathRooted(jobs.SqliteDirectory) ? jobs.SqliteDirectory : Path.Combine(environment.ContentRootPath, jobs.SqliteDirectory);
             Directory.CreateDirectory(directory);
             services.AddSingleton<IModelRegistry>(new SqliteModelRegistry(Path.Combine(directory, "registry.db")));
-            services.AddHangfire((provider, hangfire) => Configure(hangfire, provider).UseSQLiteStorage(
-                Path.Combine(directory, "hangfire.db"),
-                new SQLiteStorageOptions { QueuePollInterval = poll, InvisibilityTimeout = invisibility }));
+            services.AddSingleton<JobStorage>(_ => new SQLiteStorage(Path.Combine(directory, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = poll, InvisibilityTimeout = invisibility }));
         }
+
+        // The storage is registered above, per app: Hangfire's own registration would hand out the
+        // process-wide JobStorage.Current, which several apps in one process (tests) would share.
+        services.AddHangfire((provider, hangfire) => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new DisposalTolerantLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(provider.GetRequiredService<ILoggerFactory>())))
+            .UseFilter(provider.GetRequiredService<RetrainFailureFilter>()));
 
         // One worker: a retrain already uses every core, and only one runs at a time.
         services.AddHangfireServer(server =>
@@ -82,10 +89,4 @@ public static class JobStorageSetup
         var filter = app.Services.GetRequiredService<RetrainFailureFilter>();
         app.Lifetime.ApplicationStopped.Register(() => GlobalJobFilters.Filters.Remove(filter));
     }
-
-    private static IGlobalConfiguration Configure(IGlobalConfiguration hangfire, IServiceProvider provider) => hangfire
-        .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-        .UseSimpleAssemblyNameTypeSerializer()
-        .UseRecommendedSerializerSettings()
-        .UseFilter(provider.GetRequiredService<RetrainFailureFilter>());
 }

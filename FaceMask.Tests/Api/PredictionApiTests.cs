@@ -169,7 +169,10 @@ public sealed class PredictionApiTests : IClassFixture<PredictionApiTests.Servic
         var huge = new byte[400 * 1024];
         new Random(1).NextBytes(huge);
 
-        var response = await service.Client.PostAsync("/api/predict", Upload("file", huge), Cancel);
+        // Expect: 100-continue, as clients send large uploads: the server can refuse before the body is sent.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/predict") { Content = Upload("file", huge) };
+        request.Headers.ExpectContinue = true;
+        var response = await service.Client.SendAsync(request, Cancel);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

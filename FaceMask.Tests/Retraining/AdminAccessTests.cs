@@ -31,7 +31,7 @@ public sealed class AdminAccessTests
     {
         await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
         await using var factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key, ["Training:Epochs"] = "1" });
-        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var client = factory.CreateBrowserLikeClient();
         await factory.WaitUntilReadyAsync(client);
 
         var anonymous = await client.SendAsync(Request(method, path, null), Cancel);
@@ -42,7 +42,7 @@ public sealed class AdminAccessTests
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.NotEqual(HttpStatusCode.Unauthorized, admin.StatusCode);
         Assert.NotEqual(HttpStatusCode.Forbidden, admin.StatusCode);
-        Assert.True((int)admin.StatusCode < 500, $"{method} {path} with the key answered {(int)admin.StatusCode}");
+        Assert.True((int)admin.StatusCode < 500, $"{method} {path} with the key answered {(int)admin.StatusCode}: {await admin.Content.ReadAsStringAsync(Cancel)}\n{factory.Log.Text}");
         if (!path.StartsWith("/hangfire", StringComparison.Ordinal))
         {
             await PredictionApiTests.AssertProblem(wrong, HttpStatusCode.Unauthorized, "does not match");
@@ -71,7 +71,7 @@ public sealed class AdminAccessTests
     {
         await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
         await using var factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
-        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        using var client = factory.CreateBrowserLikeClient();
 
         var form = await client.GetStringAsync("/hangfire-login", Cancel);
         var refused = await client.PostAsync("/hangfire-login", new FormUrlEncodedContent([new("key", "wrong")]), Cancel);

@@ -3,6 +3,7 @@ using FaceMask.Training.Models;
 using FaceMask.Training.Training;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace FaceMask.Tests.Support;
 
@@ -12,23 +13,44 @@ namespace FaceMask.Tests.Support;
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
-    private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly Dictionary<string, string?> settings;
+    private readonly TempDirectory storage = new();
 
+    /// <param name="settings">Configuration on top of appsettings.json; job and registry storage defaults to a fresh SQLite folder.</param>
     public ApiFactory(IReadOnlyDictionary<string, string?> settings)
     {
-        this.settings = settings;
+        this.settings = new Dictionary<string, string?> { ["Jobs:SqliteDirectory"] = storage.Path };
+        foreach (var (key, value) in settings)
+        {
+            this.settings[key] = value;
+        }
+
         UseKestrel(0);
         StartServer();
     }
 
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        storage.Dispose();
+    }
+
+    /// <summary>What the service logged at warning level and above.</summary>
+    public ErrorLog Log { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>A client of the Kestrel server with redirects off and cookies kept.</summary>
+    public HttpClient CreateBrowserLikeClient() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = ClientOptions.BaseAddress };
 
     /// <summary>Waits until /health/ready says a model is loaded.</summary>
     public async Task WaitUntilReadyAsync(HttpClient client)
