@@ -39,8 +39,11 @@ public sealed class RetrainOptions
     [Range(0, 0.9)]
     public double TestFraction { get; set; } = 0.15;
 
-    /// <summary>A new model is promoted when its macro-F1 on the same test split is at least the active model's minus this.</summary>
-    [Range(0, 1)]
+    /// <summary>
+    /// A new model is promoted when its macro-F1 on the same test split is at least the active
+    /// model's minus this margin. 0: not worse; a negative margin demands that much improvement.
+    /// </summary>
+    [Range(-1, 1)]
     public double PromotionMargin { get; set; }
 
     public TrainingOptions ToTrainingOptions() => new()

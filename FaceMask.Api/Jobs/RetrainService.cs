@@ -31,9 +31,9 @@ public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJ
         var train = jobs.ContinueJobWith<RetrainJobs>(split, j => j.TrainAsync(id, CancellationToken.None));
         var evaluate = jobs.ContinueJobWith<RetrainJobs>(train, j => j.EvaluateAsync(id, CancellationToken.None));
         var promote = jobs.ContinueJobWith<RetrainJobs>(evaluate, j => j.PromoteAsync(id, CancellationToken.None));
-        retrain = retrain with { JobIds = JsonSerializer.Serialize(new RetrainJobIds(split, train, evaluate, promote)) };
-        await registry.UpdateRetrainAsync(retrain, cancellationToken);
-        return (retrain, true);
+        var jobIds = JsonSerializer.Serialize(new RetrainJobIds(split, train, evaluate, promote));
+        await registry.SetRetrainJobIdsAsync(id, jobIds, cancellationToken);
+        return (retrain with { JobIds = jobIds }, true);
     }
 
     /// <summary>facemask-v{n+1}, where n is the highest number among registered facemask-v{n} versions.</summary>

@@ -33,5 +33,12 @@ public interface IModelRegistry
 
     Task<RetrainRecord?> GetRetrainAsync(Guid id, CancellationToken cancellationToken = default);
 
+    /// <summary>Updates a retrain's state, stage, progress, timestamps and outcome (not its job ids).</summary>
     Task UpdateRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records the Hangfire job ids of a retrain, touching nothing else: its first stage may already
+    /// be running (on any replica) and writing its own progress.
+    /// </summary>
+    Task SetRetrainJobIdsAsync(Guid id, string jobIds, CancellationToken cancellationToken = default);
 }

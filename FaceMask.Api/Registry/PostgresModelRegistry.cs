@@ -123,11 +123,18 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
     public async Task UpdateRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            UPDATE {retrains} SET state = $2, stage = $3, progress = $4, target_version = $5, created = $6, started = $7, finished = $8,
-                result_version = $9, decision = $10, error = $11, job_ids = $12
+            UPDATE {retrains} SET state = $2, stage = $3, progress = $4, started = $5, finished = $6, result_version = $7, decision = $8, error = $9
             WHERE id = $1
             """);
-        AddRetrainParameters(command, retrain);
+        AddParameters(command, retrain.Id, retrain.State.ToString(), retrain.Stage, retrain.ProgressJson, retrain.Started, retrain.Finished,
+            retrain.ResultVersion, retrain.Decision, retrain.Error);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task SetRetrainJobIdsAsync(Guid id, string jobIds, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"UPDATE {retrains} SET job_ids = $2 WHERE id = $1");
+        AddParameters(command, id, jobIds);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

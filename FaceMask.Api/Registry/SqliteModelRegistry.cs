@@ -100,13 +100,17 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
     public Task UpdateRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default)
     {
         using var db = Open();
-        var values = RetrainValues(retrain);
-        db.Execute("""
-            UPDATE retrains SET state = ?, stage = ?, progress = ?, target_version = ?, created = ?, started = ?, finished = ?,
-                result_version = ?, decision = ?, error = ?, job_ids = ?
-            WHERE id = ?
-            """,
-            [.. values[1..], values[0]]);
+        db.Execute(
+            "UPDATE retrains SET state = ?, stage = ?, progress = ?, started = ?, finished = ?, result_version = ?, decision = ?, error = ? WHERE id = ?",
+            retrain.State.ToString(), retrain.Stage, retrain.ProgressJson, Text(retrain.Started), Text(retrain.Finished),
+            retrain.ResultVersion, retrain.Decision, retrain.Error, retrain.Id.ToString());
+        return Task.CompletedTask;
+    }
+
+    public Task SetRetrainJobIdsAsync(Guid id, string jobIds, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        db.Execute("UPDATE retrains SET job_ids = ? WHERE id = ?", jobIds, id.ToString());
         return Task.CompletedTask;
     }
 

@@ -20,7 +20,7 @@ public sealed class RetrainTests
     public async Task A_retrain_trains_evaluates_and_promotes_a_new_version_with_visible_progress(Storage storage)
     {
         await using var environment = ServiceEnvironment.Create(storage);
-        await using var factory = environment.Start();
+        await using var factory = environment.Start(new Dictionary<string, string?> { ["Training:Epochs"] = "15" }); // long enough to watch
         using var client = factory.CreateClient();
         await factory.WaitUntilReadyAsync(client);
         Assert.Equal("facemask-v1", (await client.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
@@ -77,18 +77,24 @@ public sealed class RetrainTests
         await replicaB.WaitUntilReadyAsync(clientB);
 
         // A good model first...
-        var good = await StartRetrainAsync(clientA);
-        Assert.StartsWith("promoted", (await ServiceEnvironment.WaitForRetrainAsync(clientA, good, TimeSpan.FromMinutes(4)))[^1].GetProperty("decision").GetString());
+        var good = (await ServiceEnvironment.WaitForRetrainAsync(clientA, await StartRetrainAsync(clientA), TimeSpan.FromMinutes(4)))[^1];
+        Assert.True(good.GetProperty("decision").GetString()?.StartsWith("promoted", StringComparison.Ordinal), $"{good}\n{replicaA.Log.Text}");
         await WaitForServedVersionAsync(clientB, "facemask-v2"); // the other replica follows the registry
 
-        // ...then a retrain that cannot learn (learning rate ~0): it must not replace it.
+        // ...then a retrain that cannot beat it by the margin an operator now demands: it must not
+        // replace it. Replicas share their configuration (any of them may run a job), so both restart.
         await replicaA.DisposeAsync();
-        await using var weak = environment.Start(new Dictionary<string, string?> { ["Training:LearningRate"] = "0.000001", ["Training:Epochs"] = "1" });
+        await replicaB.DisposeAsync();
+        var demanding = new Dictionary<string, string?> { ["Training:PromotionMargin"] = "-0.5", ["Training:Epochs"] = "1" };
+        await using var weak = environment.Start(demanding);
+        await using var follower = environment.Start(demanding);
         using var weakClient = weak.CreateClient();
+        using var followerClient = follower.CreateClient();
         await weak.WaitUntilReadyAsync(weakClient);
+        await follower.WaitUntilReadyAsync(followerClient);
         var bad = await StartRetrainAsync(weakClient);
         var final = (await ServiceEnvironment.WaitForRetrainAsync(weakClient, bad, TimeSpan.FromMinutes(4)))[^1];
-        Assert.Equal("Succeeded", final.GetProperty("state").GetString());
+        Assert.True(final.GetProperty("state").GetString() == "Succeeded", $"{final}\n{weak.Log.Text}\n{follower.Log.Text}");
         Assert.StartsWith("kept as candidate", final.GetProperty("decision").GetString());
         var v3 = await weakClient.GetFromJsonAsync<JsonElement>("/api/models/facemask-v3", Cancel);
         Assert.Equal("Candidate", v3.GetProperty("state").GetString());
@@ -99,11 +105,11 @@ public sealed class RetrainTests
         var rollback = await weakClient.PostAsync("/api/models/facemask-v1/activate", null, Cancel);
         Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
         Assert.Equal("facemask-v1", (await weakClient.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
-        await WaitForServedVersionAsync(clientB, "facemask-v1");
+        await WaitForServedVersionAsync(followerClient, "facemask-v1");
 
         // Manual promotion of the candidate, and refusals.
         Assert.Equal(HttpStatusCode.OK, (await weakClient.PostAsync("/api/models/facemask-v3/activate", null, Cancel)).StatusCode);
-        await WaitForServedVersionAsync(clientB, "facemask-v3");
+        await WaitForServedVersionAsync(followerClient, "facemask-v3");
         await PredictionApiTests.AssertProblem(await weakClient.PostAsync("/api/models/facemask-v9/activate", null, Cancel), HttpStatusCode.NotFound, "facemask-v9");
     }
 
