@@ -4,6 +4,7 @@ using FaceMask.Training.Cli;
 
 namespace FaceMask.Tests.Cli;
 
+[Collection(CliCollection.Name)]
 public class CliTests
 {
     [Fact]
@@ -56,4 +57,14 @@ public class CliTests
         Assert.NotEqual(0, await FaceMaskCli.RunAsync(["split", "--data", ".", "--val", "0.6", "--test", "0.6"]));
         Assert.NotEqual(0, await FaceMaskCli.RunAsync(["split"])); // --data is required
     }
+}
+
+/// <summary>
+/// The CLI draws progress bars on the process-wide console, which allows one live display at a
+/// time; tests that run commands in-process take turns.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class CliCollection
+{
+    public const string Name = "CLI";
 }

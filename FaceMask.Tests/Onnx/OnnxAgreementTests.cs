@@ -10,6 +10,7 @@ using ModelMetadata = FaceMask.Training.Models.ModelMetadata;
 namespace FaceMask.Tests.Onnx;
 
 /// <summary>The ONNX graph the service runs computes what TorchSharp (training) and the numpy reference compute.</summary>
+[Collection(FaceMask.Tests.Cli.CliCollection.Name)]
 public class OnnxAgreementTests
 {
     public static TheoryData<string> Fixtures => [.. KerasFixture.Names];

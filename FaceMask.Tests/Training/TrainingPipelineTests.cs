@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FaceMask.Tests.Cli;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Cli;
 using FaceMask.Training.Data;
@@ -9,6 +10,7 @@ using FaceMask.Training.Training;
 namespace FaceMask.Tests.Training;
 
 /// <summary>Trains small models on generated faces: real pixels, real TorchSharp, real files.</summary>
+[Collection(CliCollection.Name)]
 public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.TrainedModel>
 {
     private readonly TrainedModel trained;
@@ -27,7 +29,7 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
             ModelPath = directory.Combine("models", "synthetic-v1");
             Run("generate", "--out", Data, "--per-class", "150", "--seed", "11");
             Run("split", "--data", Data, "--out", Split, "--seed", "1", "--val", "0.2", "--test", "0.2");
-            ExitCode = FaceMaskCli.RunAsync(["train", "--split", Split, "--out", ModelPath, "--epochs", "20", "--input-size", "40", "--batch-size", "16", "--seed", "3"]).GetAwaiter().GetResult();
+            ExitCode = FaceMaskCli.RunAsync(["train", "--split", Split, "--out", ModelPath, "--epochs", "30", "--input-size", "40", "--batch-size", "16", "--seed", "3", "--architecture", "facemask-cnn"]).GetAwaiter().GetResult();
         }
 
         public string Data { get; }
@@ -51,7 +53,7 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
         Assert.Equal(0, trained.ExitCode);
         var folder = ModelFolder.Load(trained.ModelPath);
 
-        // 90 test faces never seen in training, from 270 training faces and 340 steps: chance is 0.33.
+        // 90 test faces never seen in training, from 270 training faces and 510 steps: chance is 0.33 (0.73 measured).
         Assert.NotNull(folder.Metrics);
         Assert.True(folder.Metrics!.Accuracy >= 0.55, $"test accuracy {folder.Metrics.Accuracy:0.000}");
         var history = JsonSerializer.Deserialize<JsonElement[]>(File.ReadAllText(Path.Combine(trained.ModelPath, "history.json")))!;
@@ -75,7 +77,7 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
         Assert.Equal(folder.Model.Spec.Parameters, metadata.Parameters);
         Assert.True(metadata.MegaFlops > 0);
         Assert.NotNull(metadata.Training);
-        Assert.InRange(metadata.Training!.BestEpoch, 1, 20);
+        Assert.InRange(metadata.Training!.BestEpoch, 1, 30);
         foreach (var png in new[] { "training_curves.png", "confusion_matrix.png" })
         {
             var bytes = File.ReadAllBytes(Path.Combine(trained.ModelPath, png));
