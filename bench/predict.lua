@@ -15,6 +15,13 @@ wrk.body = "--" .. boundary .. "\r\n"
   .. image .. "\r\n"
   .. "--" .. boundary .. "--\r\n"
 
+-- Optional pacing: FACEMASK_BENCH_DELAY_MS makes each connection wait that long between requests,
+-- so 100 connections offer about 100 / (delay + latency) requests per second instead of all they can.
+local pause = tonumber(os.getenv("FACEMASK_BENCH_DELAY_MS") or "")
+if pause then
+  delay = function() return pause end
+end
+
 -- Non-2xx answers count as errors (summary.errors.status).
 done = function(summary, latency, requests)
   io.write(string.format("BENCH requests=%d duration_s=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f errors=%d\n",

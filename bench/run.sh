@@ -60,14 +60,25 @@ echo "== wrk: $RUNS runs of ${DURATION}s, $CONNECTIONS connections, POST /api/pr
 for run in $(seq 1 "$RUNS"); do
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH' | tee -a "$WORK/wrk.txt"
 done
-python3 - "$WORK/wrk.txt" <<'PY'
+summarize() {
+  python3 - "$1" "$2" <<'PY'
 import statistics, sys
 runs = [dict(kv.split("=") for kv in line.split()[1:]) for line in open(sys.argv[1])]
 median = lambda key: statistics.median(float(r[key]) for r in runs)
-print(f"wrk median of {len(runs)} runs: {median('rps'):.0f} requests/s, p50 {median('p50_ms'):.2f} ms, "
+print(f"wrk {sys.argv[2]}, median of {len(runs)} runs: {median('rps'):.0f} requests/s, p50 {median('p50_ms'):.2f} ms, "
       f"p90 {median('p90_ms'):.2f} ms, p99 {median('p99_ms'):.2f} ms, errors {sum(int(r['errors']) for r in runs)} "
       f"of {sum(int(r['requests']) for r in runs)} requests")
 PY
+}
+summarize "$WORK/wrk.txt" "saturated (as fast as 100 connections can go)"
+
+# The same 100 connections paced to about 1,000 requests/s: latency at a sustained target rate.
+PACE_MS=${PACE_MS:-88}
+echo "== wrk: $RUNS runs of ${DURATION}s, $CONNECTIONS connections, each waiting ${PACE_MS} ms between requests"
+for run in $(seq 1 "$RUNS"); do
+  FACEMASK_BENCH_DELAY_MS=$PACE_MS wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH' | tee -a "$WORK/wrk-paced.txt"
+done
+summarize "$WORK/wrk-paced.txt" "paced (~1,000 requests/s offered)"
 
 echo "== Locust: $LOCUST_USERS users, ${LOCUST_SECONDS}s, all tasks"
 FACEMASK_IMAGES="$WORK/images" locust -f locustfile.py --headless -u "$LOCUST_USERS" -r 50 -t "${LOCUST_SECONDS}s" \

@@ -50,16 +50,11 @@ public static class PredictionEndpoints
     internal static async Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> PredictAsync(
         HttpRequest request, ModelHost host, ImageUpload upload, PredictionBatcher batcher, ServiceMetrics metrics, CancellationToken cancellationToken)
     {
-        using var lease = host.Acquire();
-        if (lease is null)
+        var (lease, form, refusal) = await BeginAsync(request, host, upload, FileField, cancellationToken);
+        using var _ = lease;
+        if (refusal is not null)
         {
-            return NotReady(upload);
-        }
-
-        var (form, formProblem) = await upload.ReadFormAsync(request, FileField, cancellationToken);
-        if (formProblem is not null)
-        {
-            return formProblem;
+            return refusal;
         }
 
         var file = form!.Files.GetFile(FileField);
@@ -68,29 +63,25 @@ public static class PredictionEndpoints
             return upload.Problem(StatusCodes.Status400BadRequest, "Missing file", $"The multipart field '{FileField}' is missing.", "missing_file");
         }
 
-        var (input, problem) = await upload.PreprocessAsync(file, lease.Model, cancellationToken);
+        var model = lease!.Model;
+        var (input, problem) = await upload.PreprocessAsync(file, model, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var output = await batcher.PredictAsync(lease.Model, input!, cancellationToken);
-        return TypedResults.Ok(Describe(output, lease.Model, metrics));
+        var output = await batcher.PredictAsync(model, input!, cancellationToken);
+        return TypedResults.Ok(Describe(output, model, metrics));
     }
 
     internal static async Task<Results<Ok<BatchPredictionResponse>, ProblemHttpResult>> PredictBatchAsync(
         HttpRequest request, ModelHost host, ImageUpload upload, PredictionBatcher batcher, ServiceMetrics metrics, CancellationToken cancellationToken)
     {
-        using var lease = host.Acquire();
-        if (lease is null)
+        var (lease, form, refusal) = await BeginAsync(request, host, upload, FilesField, cancellationToken);
+        using var _ = lease;
+        if (refusal is not null)
         {
-            return NotReady(upload);
-        }
-
-        var (form, formProblem) = await upload.ReadFormAsync(request, FilesField, cancellationToken);
-        if (formProblem is not null)
-        {
-            return formProblem;
+            return refusal;
         }
 
         var files = form!.Files.GetFiles(FilesField);
@@ -106,7 +97,7 @@ public static class PredictionEndpoints
         }
 
         metrics.BatchRequest(files.Count);
-        var model = lease.Model;
+        var model = lease!.Model;
         var results = await Task.WhenAll(files.Select(async file =>
         {
             var (input, problem) = await upload.PreprocessAsync(file, model, cancellationToken);
@@ -120,6 +111,23 @@ public static class PredictionEndpoints
             return new BatchItem(file.FileName, prediction.Prediction, prediction.Confidence, prediction.Probabilities, prediction.ModelVersion, null, null);
         }));
         return TypedResults.Ok(new BatchPredictionResponse(results));
+    }
+
+    /// <summary>
+    /// Takes a lease on the served model (the request keeps it through a hot swap) and reads the
+    /// form; on refusal the lease, if any, is returned too so the caller disposes it.
+    /// </summary>
+    private static async Task<(ModelLease? Lease, IFormCollection? Form, ProblemHttpResult? Refusal)> BeginAsync(
+        HttpRequest request, ModelHost host, ImageUpload upload, string field, CancellationToken cancellationToken)
+    {
+        var lease = host.Acquire();
+        if (lease is null)
+        {
+            return (null, null, NotReady(upload));
+        }
+
+        var (form, problem) = await upload.ReadFormAsync(request, field, cancellationToken);
+        return (lease, form, problem);
     }
 
     private static PredictionResponse Describe(float[] probabilities, OnnxModel model, ServiceMetrics metrics)
