@@ -122,10 +122,11 @@ public sealed class RetrainJobs(
     {
         var retrain = await BeginStageAsync(retrainId, "evaluate", "Evaluating the new and the active model on the same test split", cancellationToken);
         var candidate = ModelFolder.Load(Path.Combine(paths.Models, retrain.TargetVersion));
-        var candidateF1 = MacroF1OnTestSplit(candidate);
+        var testSets = new Dictionary<int, LabelledImages>(); // loaded once per input size
+        var candidateF1 = MacroF1OnTestSplit(candidate, testSets);
         var activeRecord = await registry.GetActiveAsync(cancellationToken);
         var active = activeRecord is null ? null : TryLoad(activeRecord.Path);
-        double? activeF1 = active is null || !active.Metadata.Classes.SequenceEqual(candidate.Metadata.Classes) ? null : MacroF1OnTestSplit(active);
+        double? activeF1 = active is null || !active.Metadata.Classes.SequenceEqual(candidate.Metadata.Classes) ? null : MacroF1OnTestSplit(active, testSets);
         var message = activeF1 is null
             ? $"{candidate.Metadata.Version} macro-F1 {candidateF1:0.0000}; no comparable active model"
             : $"{candidate.Metadata.Version} macro-F1 {candidateF1:0.0000} vs {active!.Metadata.Version} {activeF1:0.0000} on the same test split";
@@ -200,10 +201,14 @@ public sealed class RetrainJobs(
         }
     }
 
-    private double MacroF1OnTestSplit(ModelFolder model)
+    private double MacroF1OnTestSplit(ModelFolder model, Dictionary<int, LabelledImages> testSets)
     {
         var preprocessing = model.Metadata.ToPreprocessing();
-        var test = LabelledImages.Load(Path.Combine(paths.DatasetSplit, "test"), model.Metadata.Classes, preprocessing.Width);
+        if (!testSets.TryGetValue(preprocessing.Width, out var test))
+        {
+            test = testSets[preprocessing.Width] = LabelledImages.Load(Path.Combine(paths.DatasetSplit, "test"), model.Metadata.Classes, preprocessing.Width);
+        }
+
         return TrainingPipeline.Evaluate(model.Model, preprocessing, test).MacroF1;
     }
 

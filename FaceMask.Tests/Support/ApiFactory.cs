@@ -1,4 +1,3 @@
-using FaceMask.Training.Keras;
 using FaceMask.Training.Models;
 using FaceMask.Training.Training;
 using Microsoft.AspNetCore.Hosting;
@@ -83,6 +82,4 @@ public static class TestModels
         ModelFolder.Save(path, model, metadata, null, overwrite: true);
         return path;
     }
-
-    public static KerasModel Load(string path) => ModelFolder.Load(path).Model;
 }

@@ -10,10 +10,9 @@ namespace FaceMask.Training.Training;
 /// </summary>
 public sealed class LabelledImages
 {
-    private LabelledImages(IReadOnlyList<string> classes, IReadOnlyList<string> paths, int[] labels, byte[][] pixels, int side, IReadOnlyList<string> skipped)
+    private LabelledImages(IReadOnlyList<string> classes, int[] labels, byte[][] pixels, int side, IReadOnlyList<string> skipped)
     {
         Classes = classes;
-        Paths = paths;
         Labels = labels;
         Pixels = pixels;
         Side = side;
@@ -21,8 +20,6 @@ public sealed class LabelledImages
     }
 
     public IReadOnlyList<string> Classes { get; }
-
-    public IReadOnlyList<string> Paths { get; }
 
     /// <summary>Class index of every image.</summary>
     public int[] Labels { get; }
@@ -102,7 +99,6 @@ public sealed class LabelledImages
         var kept = Enumerable.Range(0, files.Count).Where(i => errors[i] is null).ToList();
         return new LabelledImages(
             classes,
-            kept.Select(i => files[i].Path).ToList(),
             kept.Select(i => files[i].Label).ToArray(),
             kept.Select(i => pixels[i]).ToArray(),
             side,

@@ -211,8 +211,8 @@ public static class Trainer
         Parallel.For(0, images.Count, i =>
         {
             using var view = images.View(i);
-            using var resized = images.Side == preprocessing.Width ? view.Clone() : ImagePreprocessor.Resize(view, preprocessing);
-            ImagePreprocessor.WriteInput(resized, preprocessing, inputs.AsSpan(i * preprocessing.InputLength, preprocessing.InputLength));
+            using var resized = images.Side == preprocessing.Width ? null : ImagePreprocessor.Resize(view, preprocessing);
+            ImagePreprocessor.WriteInput(resized ?? view, preprocessing, inputs.AsSpan(i * preprocessing.InputLength, preprocessing.InputLength));
         });
         return inputs;
     }
