@@ -62,6 +62,9 @@ builder.Services.AddPredictionRateLimiting(builder.Configuration);
 // Retraining: datasets, Hangfire jobs and the registry (PostgreSQL or embedded SQLite), admin access.
 builder.Services.AddSingleton<DatasetStore>();
 builder.Services.AddSingleton<RetrainService>();
+builder.Services.AddSingleton<RetrainPreflight>();
+builder.Services.AddSingleton<ReferenceSets>();
+builder.Services.AddTransient<RetrainJobServices>();
 builder.Services.AddTransient<RetrainJobs>();
 builder.Services.AddJobsAndRegistry(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<AdminAccess>();
@@ -90,6 +93,7 @@ app.MapModelEndpoints();
 app.MapRegistryEndpoints();
 app.MapDatasetEndpoints();
 app.MapRetrainEndpoints();
+app.MapReferenceEndpoints();
 app.MapDashboardLogin();
 app.MapMetrics("/metrics", metrics.Registry);
 

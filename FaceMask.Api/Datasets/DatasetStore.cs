@@ -40,16 +40,22 @@ public sealed class DatasetStore(ResolvedPaths paths, ModelHost host, IOptions<U
             : [];
     }
 
-    public async Task<UploadResult> AddAsync(IReadOnlyList<LabelledUpload> files, IReadOnlyList<RejectedFile> alreadyRejected, CancellationToken cancellationToken)
+    /// <summary>The content-addressed name of an image file: <c>&lt;sha256&gt;.&lt;ext&gt;</c>.</summary>
+    public static string FileName(string sha256, ImageFormat format) => sha256 + format.FileExtension();
+
+    /// <param name="newClassSet">The operator asked for a new class set: labels the served model does not know are accepted (they must be valid folder names).</param>
+    public async Task<UploadResult> AddAsync(IReadOnlyList<LabelledUpload> files, IReadOnlyList<RejectedFile> alreadyRejected, CancellationToken cancellationToken, bool newClassSet = false)
     {
         var classes = Classes();
         var rejected = alreadyRejected.ToList();
         var accepted = new List<(LabelledUpload File, string Sha256, ImageFormat Format)>();
         foreach (var file in files)
         {
-            if (!classes.Contains(file.Label, StringComparer.Ordinal))
+            if (newClassSet ? !IsClassName(file.Label) : !classes.Contains(file.Label, StringComparer.Ordinal))
             {
-                rejected.Add(new RejectedFile(file.FileName, $"Unknown label '{file.Label}'; the classes are {string.Join(", ", classes)}."));
+                rejected.Add(new RejectedFile(file.FileName, newClassSet
+                    ? $"'{file.Label}' cannot name a class: use letters, digits, '_', '-' and '.'."
+                    : $"Unknown label '{file.Label}': the served model's classes are {string.Join(", ", classes)}. Send new_classes=true to start a new class set."));
                 continue;
             }
 
@@ -77,7 +83,7 @@ public sealed class DatasetStore(ResolvedPaths paths, ModelHost host, IOptions<U
                     continue;
                 }
 
-                var target = Path.Combine(paths.DatasetNew, file.Label, sha256 + format.FileExtension());
+                var target = Path.Combine(paths.DatasetNew, file.Label, FileName(sha256, format));
                 AtomicFile.WriteAllBytes(target, file.Bytes);
                 added++;
             }
@@ -90,6 +96,10 @@ public sealed class DatasetStore(ResolvedPaths paths, ModelHost host, IOptions<U
         logger.LogInformation("Dataset upload: {Added} added, {Duplicates} duplicates, {Rejected} rejected", added, duplicates, rejected.Count);
         return new UploadResult(added, duplicates, rejected);
     }
+
+    /// <summary>Whether a label can name a class folder: ASCII letters, digits, '_', '-' and '.', not starting with '.' or '-'.</summary>
+    public static bool IsClassName(string label) =>
+        label.Length is > 0 and <= 100 && !label.StartsWith('.') && !label.StartsWith('-') && label.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     /// <summary>Per-class image counts of a class-per-folder directory (empty when it does not exist).</summary>
     public static IReadOnlyDictionary<string, int> Counts(string directory, IReadOnlyList<string> classes) =>

@@ -34,7 +34,8 @@ public sealed class ImageUpload(IOptions<UploadOptions> options, IValidator<Uplo
     public UploadOptions Options { get; } = options.Value;
 
     /// <summary>Reads the multipart form, turning malformed or oversized bodies into ProblemDetails.</summary>
-    public async Task<(IFormCollection? Form, ProblemHttpResult? Problem)> ReadFormAsync(HttpRequest request, string field, CancellationToken cancellationToken)
+    /// <param name="maxBytes">The body limit in force for this request, for the message (default: the prediction limit).</param>
+    public async Task<(IFormCollection? Form, ProblemHttpResult? Problem)> ReadFormAsync(HttpRequest request, string field, CancellationToken cancellationToken, long? maxBytes = null)
     {
         if (!request.HasFormContentType)
         {
@@ -48,11 +49,11 @@ public sealed class ImageUpload(IOptions<UploadOptions> options, IValidator<Uplo
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(maxBytes));
         }
         catch (InvalidDataException e) when (e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, TooLarge());
+            return (null, TooLarge(maxBytes));
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {
@@ -102,8 +103,8 @@ public sealed class ImageUpload(IOptions<UploadOptions> options, IValidator<Uplo
         return Problem(status, title, rejection.Message, code);
     }
 
-    public ProblemHttpResult TooLarge() =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large", $"The request body is over the limit of {Options.MaxRequestBytes / (1024.0 * 1024):0.#} MB.", "body_too_large");
+    public ProblemHttpResult TooLarge(long? maxBytes = null) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large", $"The request body is over the limit of {(maxBytes ?? Options.MaxRequestBytes) / (1024.0 * 1024):0.#} MB.", "body_too_large");
 
     public ProblemHttpResult Problem(int status, string title, string detail, string code)
     {

@@ -1,5 +1,6 @@
-using System.Text.Json;
+using System.Globalization;
 using FaceMask.Api.Datasets;
+using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Jobs;
 using FaceMask.Api.Registry;
 using FaceMask.Api.Security;
@@ -10,24 +11,53 @@ using Microsoft.Extensions.Options;
 namespace FaceMask.Api.Endpoints;
 
 /// <summary><c>202</c> answer to a retrain request.</summary>
-public sealed record RetrainAccepted(Guid JobId, string StatusUrl, RetrainState State, bool AlreadyRunning, UploadResult? Upload);
+public sealed record RetrainAccepted(Guid JobId, string StatusUrl, RetrainState State, bool AlreadyRunning, UploadResult? Upload, string? ReferenceSet);
+
+/// <summary>Whether the worker of a retrain shows signs of life.</summary>
+public enum JobHealth
+{
+    /// <summary>Enqueued: waiting for a worker.</summary>
+    Waiting,
+
+    /// <summary>Processing, with a recent heartbeat.</summary>
+    Running,
+
+    /// <summary>Processing, but its worker has not beaten for a while: it may have died; the stage is handed to a live replica once its job's invisibility timeout passes.</summary>
+    Stalled,
+
+    /// <summary>Succeeded, failed or cancelled.</summary>
+    Ended,
+}
 
 /// <summary>A retrain as <c>GET /api/jobs/{id}</c> reports it.</summary>
 public sealed record RetrainStatus(
     Guid Id,
     RetrainState State,
     string Stage,
+    JobHealth Health,
+    string? Note,
     RetrainProgress? Progress,
     string TargetVersion,
     DateTimeOffset Created,
     DateTimeOffset? Started,
     DateTimeOffset? Finished,
+    DateTimeOffset? Heartbeat,
     string? ModelVersion,
     string? Decision,
     string? Error,
     RetrainJobIds? HangfireJobs);
 
-/// <summary><c>POST /api/retrain</c> (admin) and <c>GET /api/jobs/{id}</c>.</summary>
+/// <summary>The services a retrain request needs.</summary>
+public sealed record RetrainRequestServices(
+    RetrainService Retrains,
+    RetrainPreflight Preflight,
+    ReferenceSets References,
+    DatasetStore Store,
+    ImageUpload Upload,
+    IOptions<DatasetUploadOptions> Limits,
+    IOptions<RetrainOptions> Options);
+
+/// <summary><c>POST /api/retrain</c> (admin), <c>GET /api/jobs</c>, <c>GET /api/jobs/{id}</c>, <c>POST /api/jobs/{id}/cancel</c> (admin).</summary>
 public static class RetrainEndpoints
 {
     public static IEndpointRouteBuilder MapRetrainEndpoints(this IEndpointRouteBuilder app)
@@ -35,54 +65,132 @@ public static class RetrainEndpoints
         app.MapPost("/api/retrain", RetrainAsync)
             .WithTags("Retraining")
             .WithName("Retrain")
-            .WithSummary("Split, train, evaluate and promote (or keep as candidate) a new model; optionally add a 'dataset' zip first. Admin.")
-            .DisableAntiforgery()
-            .RequireAdmin()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-        app.MapGet("/api/jobs/{id:guid}", GetJobAsync)
-            .WithTags("Retraining")
+            .WithSummary("Split, train, evaluate and promote (or keep as candidate) a new model; optionally add a 'dataset' zip or labelled 'files' first. Data that cannot train a model is refused before anything is written. Admin.")
+            .AcceptsLabelledImages()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        var jobs = app.MapGroup("/api/jobs").WithTags("Retraining");
+        jobs.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("Every retrain, newest first.");
+        jobs.MapGet("/{id:guid}", GetJobAsync)
             .WithName("GetJob")
-            .WithSummary("State, stage, progress, timestamps and outcome of a retrain.")
+            .WithSummary("State, stage, health (running, stalled), progress, timestamps and outcome of a retrain.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapPost("/{id:guid}/cancel", CancelAsync)
+            .WithName("CancelJob")
+            .WithSummary("Stop a retrain: its stage ends, nothing half-written stays, the served model is untouched. Admin.")
+            .RequireAdmin()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
     internal static async Task<Results<Accepted<RetrainAccepted>, ProblemHttpResult>> RetrainAsync(
-        HttpContext context, RetrainService retrains, DatasetStore store, ImageUpload upload, IOptions<DatasetUploadOptions> limits, CancellationToken cancellationToken)
+        HttpContext context, [AsParameters] RetrainRequestServices services, CancellationToken cancellationToken)
     {
-        var (files, rejected, problem) = await DatasetEndpoints.ReadUploadAsync(context, upload, limits.Value, cancellationToken, requireFiles: false);
+        var (upload, problem) = await DatasetEndpoints.ReadUploadAsync(context, services.Upload, services.Limits.Value, cancellationToken, requireFiles: false);
         if (problem is not null)
         {
             return problem;
         }
 
-        var added = files.Count + rejected.Count > 0 ? await store.AddAsync(files, rejected, cancellationToken) : null;
-        var (retrain, created) = await retrains.StartAsync(cancellationToken);
-        var url = $"/api/jobs/{retrain.Id}";
-        return TypedResults.Accepted(url, new RetrainAccepted(retrain.Id, url, retrain.State, !created, added));
-    }
-
-    internal static async Task<Results<Ok<RetrainStatus>, ProblemHttpResult>> GetJobAsync(Guid id, IModelRegistry registry, CancellationToken cancellationToken)
-    {
-        var retrain = await registry.GetRetrainAsync(id, cancellationToken);
-        if (retrain is null)
+        if (await services.Retrains.RunningAsync(cancellationToken) is { } running)
         {
-            return TypedResults.Problem($"No retrain with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            return upload.Files.Count > 0
+                ? services.Upload.Problem(StatusCodes.Status409Conflict, "A retrain is running",
+                    $"Retrain {running.Id} is {running.State}; nothing was added. Upload with POST /api/datasets/new, or retrain once it ends.", "retrain_running")
+                : Accepted(running, created: false, null, services.References.Current()?.Name);
         }
 
-        return TypedResults.Ok(new RetrainStatus(
+        // Every check before any write: a refused request changes nothing.
+        var readiness = await Task.Run(() => services.Preflight.Check(upload.Files, upload.NewClassSet, cancellationToken), cancellationToken);
+        if (readiness.Refusal is { } refusal)
+        {
+            return services.Upload.Problem(refusal.Status, refusal.Title, refusal.Detail, refusal.Code);
+        }
+
+        var added = upload.Files.Count + upload.Rejected.Count > 0 ? await services.Store.AddAsync(upload.Files, upload.Rejected, cancellationToken, upload.NewClassSet) : null;
+        var reference = readiness.Seed is { } seed
+            ? await services.References.SeedAsync(seed, $"seeded when the first retrain was accepted, from the test split of the primary data (seed {services.Options.Value.Seed})", cancellationToken)
+            : services.References.Current();
+        var (retrain, created) = await services.Retrains.StartAsync(cancellationToken);
+        return Accepted(retrain, created, added, reference?.Name);
+    }
+
+    internal static async Task<Ok<IReadOnlyList<RetrainStatus>>> ListJobsAsync(IModelRegistry registry, TimeProvider time, IOptions<JobsOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<RetrainStatus>>((await registry.ListRetrainsAsync(cancellationToken)).Select(r => Status(r, time, options.Value)).ToList());
+
+    internal static async Task<Results<Ok<RetrainStatus>, ProblemHttpResult>> GetJobAsync(
+        Guid id, IModelRegistry registry, TimeProvider time, IOptions<JobsOptions> options, CancellationToken cancellationToken) =>
+        await registry.GetRetrainAsync(id, cancellationToken) is { } retrain
+            ? TypedResults.Ok(Status(retrain, time, options.Value))
+            : NotFound(id);
+
+    internal static async Task<Results<Ok<RetrainStatus>, ProblemHttpResult>> CancelAsync(
+        Guid id, RetrainService retrains, IModelRegistry registry, TimeProvider time, IOptions<JobsOptions> options, CancellationToken cancellationToken)
+    {
+        switch (await retrains.CancelAsync(id, cancellationToken))
+        {
+            case CancelOutcome.NotFound:
+                return NotFound(id);
+            case CancelOutcome.NotRunning:
+                var ended = (await registry.GetRetrainAsync(id, cancellationToken))!;
+                var why = ended.IsRunning ? "it is promoting its model, which cannot be interrupted half-way" : $"it has already ended ({ended.State})";
+                return TypedResults.Problem($"Retrain {id} cannot be cancelled: {why}.", statusCode: StatusCodes.Status409Conflict, title: "Not running",
+                    extensions: new Dictionary<string, object?> { ["code"] = "not_running" });
+            default:
+                return TypedResults.Ok(Status((await registry.GetRetrainAsync(id, cancellationToken))!, time, options.Value));
+        }
+    }
+
+    private static Accepted<RetrainAccepted> Accepted(RetrainRecord retrain, bool created, UploadResult? added, string? reference)
+    {
+        var url = $"/api/jobs/{retrain.Id}";
+        return TypedResults.Accepted(url, new RetrainAccepted(retrain.Id, url, retrain.State, !created, added, reference));
+    }
+
+    private static RetrainStatus Status(RetrainRecord retrain, TimeProvider time, JobsOptions options)
+    {
+        var (health, note) = Health(retrain, time.GetUtcNow(), options);
+        return new RetrainStatus(
             retrain.Id,
             retrain.State,
             retrain.Stage,
+            health,
+            note,
             retrain.ProgressJson is null ? null : Json.Deserialize<RetrainProgress>(retrain.ProgressJson),
             retrain.TargetVersion,
             retrain.Created,
             retrain.Started,
             retrain.Finished,
+            retrain.Heartbeat,
             retrain.ResultVersion,
             retrain.Decision,
             retrain.Error,
-            retrain.JobIds is null ? null : JsonSerializer.Deserialize<RetrainJobIds>(retrain.JobIds)));
+            RetrainService.JobIds(retrain));
     }
+
+    /// <summary>Tells a running stage from one whose worker died, by the age of its last heartbeat.</summary>
+    private static (JobHealth Health, string? Note) Health(RetrainRecord retrain, DateTimeOffset now, JobsOptions options)
+    {
+        switch (retrain.State)
+        {
+            case RetrainState.Enqueued:
+                return (JobHealth.Waiting, "waiting for a worker");
+            case RetrainState.Processing:
+                var silent = now - (retrain.Heartbeat ?? retrain.Started ?? retrain.Created);
+                if (silent.TotalSeconds <= options.StalledAfterSeconds)
+                {
+                    return (JobHealth.Running, null);
+                }
+
+                return (JobHealth.Stalled, string.Create(CultureInfo.InvariantCulture,
+                    $"no heartbeat from the {retrain.Stage} stage for {silent.TotalSeconds:0} s: its worker has probably stopped. A live replica picks the stage up again " +
+                    $"once {options.InvisibilityTimeoutMinutes:0.#} min (Jobs:InvisibilityTimeoutMinutes) have passed since the last heartbeat; or cancel it."));
+            default:
+                return (JobHealth.Ended, null);
+        }
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem($"No retrain with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found", extensions: new Dictionary<string, object?> { ["code"] = "not_found" });
 }

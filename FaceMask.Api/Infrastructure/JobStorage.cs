@@ -22,11 +22,21 @@ public sealed class JobsOptions
     public double PollSeconds { get; set; } = 1;
 
     /// <summary>
-    /// After a crash, a job that was running becomes visible to other servers again after this long
-    /// (minutes); it must exceed the longest stage. A graceful stop re-queues at once.
+    /// After a crash, a job that was running becomes visible to live servers again this long after
+    /// its worker's last heartbeat (minutes). Running stages keep their jobs invisible by a heartbeat
+    /// (PostgreSQL: the storage's sliding invisibility timeout; SQLite: <see cref="SqliteQueueKeepAlive"/>),
+    /// so this bounds recovery time, not stage length. A graceful stop re-queues at once.
     /// </summary>
     [Range(0.1, 1440)]
-    public double InvisibilityTimeoutMinutes { get; set; } = 30;
+    public double InvisibilityTimeoutMinutes { get; set; } = 1;
+
+    /// <summary>How often a running stage records that its worker is alive (seconds).</summary>
+    [Range(0.1, 600)]
+    public double HeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>A processing retrain without a heartbeat for this long is reported as stalled (seconds).</summary>
+    [Range(1, 3600)]
+    public double StalledAfterSeconds { get; set; } = 30;
 
     /// <summary>Folder of the embedded SQLite files (job storage and registry) when no PostgreSQL connection string is set.</summary>
     public string SqliteDirectory { get; set; } = "App_Data";
@@ -48,19 +58,30 @@ public static class JobStorageSetup
         var postgres = configuration.GetConnectionString("Postgres");
 
         services.AddSingleton<RetrainFailureFilter>();
+        services.AddSingleton<RetrainCancellations>();
         if (!string.IsNullOrWhiteSpace(postgres))
         {
             services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
             services.AddSingleton<IModelRegistry>(provider => new PostgresModelRegistry(provider.GetRequiredService<NpgsqlDataSource>(), registrySchema));
-            var options = new PostgreSqlStorageOptions { SchemaName = jobs.Schema, QueuePollInterval = poll, InvisibilityTimeout = invisibility, PrepareSchemaIfNecessary = true };
+            var options = new PostgreSqlStorageOptions
+            {
+                SchemaName = jobs.Schema,
+                QueuePollInterval = poll,
+                InvisibilityTimeout = invisibility,
+                UseSlidingInvisibilityTimeout = true,
+                PrepareSchemaIfNecessary = true,
+            };
             services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(postgres, options), options));
+            services.AddSingleton<IJobKeepAlive, StorageKeepsJobsAlive>();
         }
         else
         {
             var directory = Path.IsPathRooted(jobs.SqliteDirectory) ? jobs.SqliteDirectory : Path.Combine(environment.ContentRootPath, jobs.SqliteDirectory);
             Directory.CreateDirectory(directory);
             services.AddSingleton<IModelRegistry>(new SqliteModelRegistry(Path.Combine(directory, "registry.db")));
-            services.AddSingleton<JobStorage>(_ => new SQLiteStorage(Path.Combine(directory, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = poll, InvisibilityTimeout = invisibility }));
+            var hangfireDb = Path.Combine(directory, "hangfire.db");
+            services.AddSingleton<JobStorage>(_ => new SQLiteStorage(hangfireDb, new SQLiteStorageOptions { QueuePollInterval = poll, InvisibilityTimeout = invisibility }));
+            services.AddSingleton<IJobKeepAlive>(new SqliteQueueKeepAlive(hangfireDb));
         }
 
         // The storage is registered above, per app: Hangfire's own registration would hand out the

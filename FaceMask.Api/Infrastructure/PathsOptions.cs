@@ -22,6 +22,13 @@ public sealed class PathsOptions
 
     [Required]
     public string Models { get; set; } = "models";
+
+    /// <summary>The reference evaluation set (images no training run uses; see README).</summary>
+    [Required]
+    public string ReferenceSet { get; set; } = "ReferenceSet";
+
+    /// <summary>Where each retrain writes its own split (one folder per target version); default <c>&lt;DatasetSplit&gt;/retrains</c>.</summary>
+    public string? RetrainSplits { get; set; }
 }
 
 /// <summary>The configured paths, resolved once.</summary>
@@ -34,4 +41,14 @@ public sealed class ResolvedPaths(ContentPaths paths, Microsoft.Extensions.Optio
     public string DatasetSplit { get; } = paths.Resolve(options.Value.DatasetSplit);
 
     public string Models { get; } = paths.Resolve(options.Value.Models);
+
+    public string ReferenceSet { get; } = paths.Resolve(options.Value.ReferenceSet);
+
+    /// <summary>Never the hand-made <see cref="DatasetSplit"/> itself: a retrain writes only below this.</summary>
+    public string RetrainSplits { get; } = options.Value.RetrainSplits is { Length: > 0 } configured
+        ? paths.Resolve(configured)
+        : Path.Combine(paths.Resolve(options.Value.DatasetSplit), "retrains");
+
+    /// <summary>The split a retrain toward <paramref name="version"/> writes and reads.</summary>
+    public string RetrainSplit(string version) => Path.Combine(RetrainSplits, version);
 }

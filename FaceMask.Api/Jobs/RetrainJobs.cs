@@ -1,193 +1,208 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text.Json;
 using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Registry;
 using FaceMask.Training.Common;
 using FaceMask.Training.Data;
+using FaceMask.Training.Evaluation;
 using FaceMask.Training.Models;
 using FaceMask.Training.Training;
 using Hangfire;
+using Hangfire.Server;
 using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Jobs;
 
-/// <summary>What <c>GET /api/jobs/{id}</c> shows as <c>progress</c>.</summary>
-public sealed record RetrainProgress(
-    string Stage,
-    string Message,
-    int? Epoch = null,
-    int? Epochs = null,
-    int? Step = null,
-    int? Steps = null,
-    double? Loss = null,
-    double? ImagesPerSecond = null,
-    double? ValAccuracy = null,
-    double? ValMacroF1 = null,
-    double? CandidateMacroF1 = null,
-    double? ActiveMacroF1 = null,
-    string? ActiveVersion = null);
+/// <summary>Names of a retrain's stages, as records and progress show them.</summary>
+public static class RetrainStages
+{
+    public const string Queued = "queued";
+    public const string Split = "split";
+    public const string Train = "train";
+    public const string Evaluate = "evaluate";
+    public const string Promote = "promote";
+    public const string Done = "done";
+}
+
+/// <summary>The services the retrain stages share.</summary>
+public sealed record RetrainJobServices(
+    IModelRegistry Registry,
+    ResolvedPaths Paths,
+    ActiveModelWatcher Watcher,
+    RetrainPreflight Preflight,
+    ReferenceSets References,
+    RetrainCancellations Cancellations,
+    IJobKeepAlive KeepAlive,
+    TimeProvider Time,
+    IOptions<RetrainOptions> Options,
+    IOptions<JobsOptions> Jobs,
+    ILogger<RetrainJobs> Logger);
 
 /// <summary>
 /// The four Hangfire jobs of a retrain, chained as continuations: split, train, evaluate, promote.
 /// Each stage can run again after a crash or restart and reaches the same result: the split and
 /// the model folder are written atomically, a model folder that is already complete is reused,
-/// and the registry rows are upserts.
+/// and the registry rows are upserts. While a stage runs it beats (<see cref="StageHeartbeat"/>);
+/// a stage of a retrain that has ended (cancelled, failed) does nothing.
 /// </summary>
-public sealed class RetrainJobs(
-    IModelRegistry registry,
-    ResolvedPaths paths,
-    ActiveModelWatcher watcher,
-    TimeProvider time,
-    IOptions<RetrainOptions> options,
-    ILogger<RetrainJobs> logger)
+public sealed class RetrainJobs(RetrainJobServices services)
 {
-    private readonly RetrainOptions settings = options.Value;
+    private readonly IModelRegistry registry = services.Registry;
+    private readonly ResolvedPaths paths = services.Paths;
+    private readonly RetrainOptions settings = services.Options.Value;
+    private readonly ILogger logger = services.Logger;
 
     [DisplayName("Retrain {0}: split")]
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [2, 10], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public async Task<string> SplitAsync(Guid retrainId, CancellationToken cancellationToken)
-    {
-        var retrain = await BeginStageAsync(retrainId, "split", "Grouping near-duplicates and splitting", cancellationToken);
-        var sources = new[] { paths.Dataset, paths.DatasetNew }
-            .Where(d => Directory.Exists(d) && Directory.EnumerateDirectories(d).Any())
-            .ToList();
-        if (sources.Count == 0)
+    public Task<string> SplitAsync(Guid retrainId, PerformContext? context, CancellationToken cancellationToken) =>
+        RunStageAsync(retrainId, RetrainStages.Split, "Grouping near-duplicates and splitting", context, cancellationToken, async stage =>
         {
-            throw new InvalidOperationException($"No class folders in {paths.Dataset} or {paths.DatasetNew}: nothing to train on.");
-        }
+            var data = services.Preflight.Scan(stage.Token);
+            var reference = services.References.Current();
+            var readiness = services.Preflight.Check(data, null, reference, stage.Token);
+            if (readiness.Refusal is { } refusal)
+            {
+                return await FailAsync(stage.Retrain, $"split refused the data ({refusal.Code}): {refusal.Detail}");
+            }
 
-        var scan = DatasetScanner.Scan(sources, cancellationToken: cancellationToken);
-        if (scan.Images.Count == 0)
-        {
-            throw new InvalidOperationException("The datasets hold no readable images.");
-        }
+            if (readiness.Seed is { } seed)
+            {
+                reference = await services.References.SeedAsync(seed, $"seeded by retrain {retrainId} from the test split of the primary data (seed {settings.Seed})", stage.Token);
+            }
 
-        var plan = SplitPlan.Create(scan, new SplitOptions { Seed = settings.Seed, Fractions = new SplitFractions(settings.ValFraction, settings.TestFraction) });
-        var written = SplitWriter.Write(plan, paths.DatasetSplit, time.GetUtcNow());
-        var counts = string.Join(", ", written.Manifest.Counts.Select(p => $"{p.Key} {p.Value.Values.Sum()}"));
-        await ReportAsync(retrain with { ProgressJson = Progress(new RetrainProgress("split", $"{scan.Images.Count} images in {plan.GroupCount} groups: {counts}")) }, cancellationToken);
-        return $"{scan.Images.Count} images, {plan.GroupCount} near-duplicate groups, {counts}; {scan.Unreadable.Count} unreadable";
-    }
+            var plan = readiness.Plan!;
+            var written = SplitWriter.Write(plan, paths.RetrainSplit(stage.Retrain.TargetVersion), services.Time.GetUtcNow());
+            var counts = string.Join(", ", written.Manifest.Counts.Select(p => $"{p.Key} {p.Value.Values.Sum()}"));
+            var summary = $"{plan.Scan.Images.Count} images in {plan.GroupCount} groups: {counts}; {plan.Withheld.Count} withheld as copies of reference set {reference?.Name}; {data.Unreadable.Count} unreadable";
+            await ReportAsync(stage, new RetrainProgress(RetrainStages.Split, summary));
+            return summary;
+        });
 
     [DisplayName("Retrain {0}: train")]
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [2, 10], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public async Task<string> TrainAsync(Guid retrainId, CancellationToken cancellationToken)
-    {
-        var retrain = await BeginStageAsync(retrainId, "train", "Loading images", cancellationToken);
-        var manifest = SplitManifest.Load(paths.DatasetSplit);
-        var output = Path.Combine(paths.Models, retrain.TargetVersion);
-        var existing = TryLoad(output);
-        ModelFolder model;
-        if (existing?.Metadata.DatasetFingerprint == manifest.Fingerprint)
+    public Task<string> TrainAsync(Guid retrainId, PerformContext? context, CancellationToken cancellationToken) =>
+        RunStageAsync(retrainId, RetrainStages.Train, "Loading images", context, cancellationToken, async stage =>
         {
-            model = existing; // finished by an earlier attempt that stopped before recording it
-        }
-        else
-        {
-            var active = await registry.GetActiveAsync(cancellationToken);
-            var parent = settings.FineTune && active is not null ? TryLoad(active.Path) : null;
-            if (parent is not null && !parent.Metadata.Classes.SequenceEqual(manifest.Classes))
+            var split = paths.RetrainSplit(stage.Retrain.TargetVersion);
+            var manifest = SplitManifest.Load(split);
+            var output = ModelPath(stage.Retrain);
+            var existing = TryLoad(output);
+            ModelFolder model;
+            if (existing?.Metadata.DatasetFingerprint == manifest.Fingerprint)
             {
-                logger.LogInformation("The data's classes ({Data}) differ from {Version}'s; training from scratch", string.Join(", ", manifest.Classes), parent.Metadata.Version);
-                parent = null;
+                model = existing; // finished by an earlier attempt that stopped before recording it
+            }
+            else
+            {
+                var active = await registry.GetActiveAsync(stage.Token);
+                var parent = settings.FineTune && active is not null ? TryLoad(active.Path) : null;
+                if (parent is not null && !parent.Metadata.Classes.SequenceEqual(manifest.Classes))
+                {
+                    logger.LogInformation("The data's classes ({Data}) differ from {Version}'s; training from scratch", string.Join(", ", manifest.Classes), parent.Metadata.Version);
+                    parent = null;
+                }
+
+                var outcome = TrainingPipeline.Run(new TrainingRequest
+                {
+                    SplitDirectory = split,
+                    OutputDirectory = output,
+                    Version = stage.Retrain.TargetVersion,
+                    Architecture = settings.Architecture,
+                    InputSize = settings.InputSize,
+                    Options = settings.ToTrainingOptions(),
+                    Parent = parent,
+                    Overwrite = true,
+                }, new ThrottledReporter(this, stage), stage.Token);
+                model = outcome.Model;
             }
 
-            var reporter = new ThrottledReporter(this, logger, retrain, cancellationToken);
-            var outcome = TrainingPipeline.Run(new TrainingRequest
-            {
-                SplitDirectory = paths.DatasetSplit,
-                OutputDirectory = output,
-                Version = retrain.TargetVersion,
-                Architecture = settings.Architecture,
-                InputSize = settings.InputSize,
-                Options = settings.ToTrainingOptions(),
-                Parent = parent,
-                Overwrite = true,
-            }, reporter, cancellationToken);
-            model = outcome.Model;
-        }
-
-        var metadata = model.Metadata;
-        await registry.UpsertAsync(new ModelRecord(metadata.Version, Path.GetFullPath(output), ModelState.Candidate, metadata.Metrics?.Accuracy, metadata.Metrics?.MacroF1,
-            metadata.DatasetFingerprint, metadata.ParentVersion, metadata.Created, null, "trained; awaiting evaluation"), cancellationToken);
-        var summary = $"{metadata.Version}: {metadata.Training?.Epochs} epochs (best {metadata.Training?.BestEpoch}), test accuracy {metadata.Metrics?.Accuracy:0.0000}, macro-F1 {metadata.Metrics?.MacroF1:0.0000}";
-        await ReportAsync(retrain with { ProgressJson = Progress(new RetrainProgress("train", summary)) }, cancellationToken);
-        return summary;
-    }
+            var metadata = model.Metadata;
+            await registry.UpsertAsync(ModelRecords.For(model, Path.GetFullPath(output), "trained; awaiting evaluation"), stage.Token);
+            var summary = $"{metadata.Version}: {metadata.Training?.Epochs} epochs (best {metadata.Training?.BestEpoch}), test accuracy {metadata.Metrics?.Accuracy:0.0000}, macro-F1 {metadata.Metrics?.MacroF1:0.0000}";
+            await ReportAsync(stage, new RetrainProgress(RetrainStages.Train, summary));
+            return summary;
+        });
 
     [DisplayName("Retrain {0}: evaluate")]
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [2, 10], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public async Task<string> EvaluateAsync(Guid retrainId, CancellationToken cancellationToken)
-    {
-        var retrain = await BeginStageAsync(retrainId, "evaluate", "Evaluating the new and the active model on the same test split", cancellationToken);
-        var candidate = ModelFolder.Load(Path.Combine(paths.Models, retrain.TargetVersion));
-        var testSets = new Dictionary<int, LabelledImages>(); // loaded once per input size
-        var candidateF1 = MacroF1OnTestSplit(candidate, testSets);
-        var activeRecord = await registry.GetActiveAsync(cancellationToken);
-        var active = activeRecord is null ? null : TryLoad(activeRecord.Path);
-        double? activeF1 = active is null || !active.Metadata.Classes.SequenceEqual(candidate.Metadata.Classes) ? null : MacroF1OnTestSplit(active, testSets);
-        var message = activeF1 is null
-            ? $"{candidate.Metadata.Version} macro-F1 {candidateF1:0.0000}; no comparable active model"
-            : $"{candidate.Metadata.Version} macro-F1 {candidateF1:0.0000} vs {active!.Metadata.Version} {activeF1:0.0000} on the same test split";
-        await ReportAsync(retrain with
+    public Task<string> EvaluateAsync(Guid retrainId, PerformContext? context, CancellationToken cancellationToken) =>
+        RunStageAsync(retrainId, RetrainStages.Evaluate, "Evaluating the new and the active model on the reference set and the new test split", context, cancellationToken, async stage =>
         {
-            ProgressJson = Progress(new RetrainProgress("evaluate", message, CandidateMacroF1: candidateF1, ActiveMacroF1: activeF1, ActiveVersion: active?.Metadata.Version)),
-        }, cancellationToken);
-        return message;
-    }
+            var version = stage.Retrain.TargetVersion;
+            var candidate = ModelFolder.Load(ModelPath(stage.Retrain));
+            var activeRecord = await registry.GetActiveAsync(stage.Token);
+            var active = activeRecord is null ? null : TryLoad(activeRecord.Path);
+            var reference = services.References.Current();
+            var sets = new EvaluationSets(services.References, reference, paths.RetrainSplit(version));
+
+            var candidateFigures = sets.Figures(candidate);
+            var activeFigures = active is not null && active.Metadata.Classes.SequenceEqual(candidate.Metadata.Classes) ? sets.Figures(active) : null;
+            var decision = PromotionGate.Decide(candidate.Metadata, candidateFigures, active?.Metadata, activeFigures, reference, settings);
+            var comparison = new RetrainComparison(reference?.Name, candidateFigures, activeFigures, decision);
+
+            foreach (var figures in new[] { candidateFigures, activeFigures }.OfType<ModelFigures>().Where(f => f.Reference is not null))
+            {
+                await registry.SetEvaluationAsync(figures.Version, new ModelEvaluation(reference!.Name, figures.Reference!, version, figures.TestSplit), stage.Token);
+            }
+
+            var message = activeFigures is null
+                ? $"{version} macro-F1 {candidateFigures.Reference?.MacroF1:0.0000} on {reference?.Name ?? "no reference set"}; no comparable active model"
+                : $"{version} macro-F1 {candidateFigures.Reference?.MacroF1:0.0000} vs {activeFigures.Version} {activeFigures.Reference?.MacroF1:0.0000} on {reference?.Name}; " +
+                  $"on the new test split {candidateFigures.TestSplit.MacroF1:0.0000} vs {activeFigures.TestSplit.MacroF1:0.0000}";
+            await ReportAsync(stage, new RetrainProgress(RetrainStages.Evaluate, message,
+                CandidateMacroF1: candidateFigures.Reference?.MacroF1, ActiveMacroF1: activeFigures?.Reference?.MacroF1, ActiveVersion: activeFigures?.Version, Comparison: comparison));
+            return message + ". " + decision.Summary;
+        });
 
     [DisplayName("Retrain {0}: promote")]
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [2, 10], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public async Task<string> PromoteAsync(Guid retrainId, CancellationToken cancellationToken)
-    {
-        var retrain = await LoadAsync(retrainId, cancellationToken);
-        var evaluation = retrain.ProgressJson is null ? null : Json.Deserialize<RetrainProgress>(retrain.ProgressJson);
-        if (evaluation?.CandidateMacroF1 is not { } candidateF1)
+    public Task<string> PromoteAsync(Guid retrainId, PerformContext? context, CancellationToken cancellationToken) =>
+        RunStageAsync(retrainId, RetrainStages.Promote, "Deciding", context, cancellationToken, async stage =>
         {
-            throw new InvalidOperationException("The evaluation stage has not recorded its figures.");
-        }
+            var evaluation = stage.Previous;
+            if (evaluation?.Comparison is not { } comparison)
+            {
+                throw new InvalidOperationException("The evaluation stage has not recorded its figures.");
+            }
 
-        var version = retrain.TargetVersion;
-        string decision;
-        var activeNow = await registry.GetActiveAsync(cancellationToken);
-        if (evaluation.ActiveMacroF1 is not { } activeF1 || activeNow is null)
-        {
-            decision = $"promoted: macro-F1 {candidateF1:0.0000}, no comparable active model";
-        }
-        else if (candidateF1 >= activeF1 - settings.PromotionMargin)
-        {
-            decision = $"promoted: macro-F1 {candidateF1:0.0000} >= {evaluation.ActiveVersion} {activeF1:0.0000} - margin {settings.PromotionMargin} on the same test split";
-        }
-        else
-        {
-            decision = $"kept as candidate: macro-F1 {candidateF1:0.0000} < {evaluation.ActiveVersion} {activeF1:0.0000} - margin {settings.PromotionMargin} on the same test split";
-        }
+            var version = stage.Retrain.TargetVersion;
+            var decision = comparison.Decision;
+            var activeNow = await registry.GetActiveAsync(stage.Token);
+            if (decision.Promote && activeNow?.Version != comparison.Active?.Version)
+            {
+                var reason = $"the active model changed to {activeNow?.Version ?? "none"} after the evaluation against {comparison.Active?.Version}";
+                decision = new PromotionDecision(false, "kept as candidate: " + reason, [reason]);
+            }
 
-        if (decision.StartsWith("promoted", StringComparison.Ordinal))
-        {
-            await registry.ActivateAsync(version, decision, time.GetUtcNow(), cancellationToken);
-            watcher.RefreshNow();
-        }
-        else
-        {
-            await registry.SetReasonAsync(version, decision, cancellationToken);
-        }
+            var progress = evaluation with { Stage = RetrainStages.Done, Message = decision.Summary, Comparison = comparison with { Decision = decision }, Attempt = stage.Attempt };
+            var finished = stage.Retrain with
+            {
+                State = RetrainState.Succeeded,
+                Stage = RetrainStages.Done,
+                Finished = services.Time.GetUtcNow(),
+                ResultVersion = version,
+                Decision = decision.Summary,
+                ProgressJson = Json.Serialize(progress),
+            };
 
-        await registry.UpdateRetrainAsync(retrain with
-        {
-            State = RetrainState.Succeeded,
-            Stage = "done",
-            Finished = time.GetUtcNow(),
-            ResultVersion = version,
-            Decision = decision,
-            ProgressJson = Progress(evaluation with { Stage = "done", Message = decision }),
-        }, cancellationToken);
-        logger.LogInformation("Retrain {Id}: {Decision}", retrainId, decision);
-        return decision;
-    }
+            // Promotion cannot be cancelled (the cancel route refuses once this stage has begun), so
+            // the record and the registry agree whatever happens between these two writes.
+            if (decision.Promote)
+            {
+                await registry.ActivateAsync(version, decision.Summary, services.Time.GetUtcNow(), stage.Token);
+                services.Watcher.RefreshNow();
+            }
+            else
+            {
+                await registry.SetReasonAsync(version, decision.Summary, stage.Token);
+            }
 
-    private static string Progress(RetrainProgress progress) => JsonSerializer.Serialize(progress, Json.Options);
+            await registry.UpdateRetrainAsync(finished, stage.Token);
+            logger.LogInformation("Retrain {Id}: {Decision}", retrainId, decision.Summary);
+            return decision.Summary;
+        });
+
+    private string ModelPath(RetrainRecord retrain) => Path.Combine(paths.Models, retrain.TargetVersion);
 
     private static ModelFolder? TryLoad(string path)
     {
@@ -201,38 +216,167 @@ public sealed class RetrainJobs(
         }
     }
 
-    private double MacroF1OnTestSplit(ModelFolder model, Dictionary<int, LabelledImages> testSets)
+    /// <summary>
+    /// Runs one stage: skips it when the retrain has ended, records the stage (and whether it is a
+    /// re-run after a dead worker), beats while it runs, and turns a cancellation by an operator
+    /// into a clean end (nothing half-written left) rather than a failure.
+    /// </summary>
+    private async Task<string> RunStageAsync(Guid retrainId, string stageName, string message, PerformContext? context, CancellationToken hangfireToken, Func<Stage, Task<string>> body)
     {
-        var preprocessing = model.Metadata.ToPreprocessing();
-        if (!testSets.TryGetValue(preprocessing.Width, out var test))
+        var retrain = await registry.GetRetrainAsync(retrainId, hangfireToken) ?? throw new InvalidOperationException($"Retrain {retrainId} is not in the registry.");
+        if (!retrain.IsRunning)
         {
-            test = testSets[preprocessing.Width] = LabelledImages.Load(Path.Combine(paths.DatasetSplit, "test"), model.Metadata.Classes, preprocessing.Width);
+            return $"skipped: the retrain is {retrain.State}";
         }
 
-        return TrainingPipeline.Evaluate(model.Model, preprocessing, test).MacroF1;
-    }
+        var previous = retrain.ProgressJson is null ? null : Json.Deserialize<RetrainProgress>(retrain.ProgressJson);
+        var rerun = retrain.State == RetrainState.Processing && retrain.Stage == stageName;
+        var attempt = rerun ? (previous?.Attempt ?? 1) + 1 : 1;
+        var recovery = rerun
+            ? $"attempt {attempt}: the previous attempt of this stage did not finish (last heartbeat {retrain.Heartbeat?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "never"})"
+            : null;
+        if (rerun)
+        {
+            RemoveLeftovers(retrain);
+            logger.LogWarning("Retrain {Id}: {Stage} runs again, {Recovery}", retrainId, stageName, recovery);
+        }
 
-    private async Task<RetrainRecord> LoadAsync(Guid retrainId, CancellationToken cancellationToken) =>
-        await registry.GetRetrainAsync(retrainId, cancellationToken) ?? throw new InvalidOperationException($"Retrain {retrainId} is not in the registry.");
-
-    private async Task<RetrainRecord> BeginStageAsync(Guid retrainId, string stage, string message, CancellationToken cancellationToken)
-    {
-        var retrain = await LoadAsync(retrainId, cancellationToken);
+        using var cancellation = services.Cancellations.Register(retrainId, hangfireToken);
+        var now = services.Time.GetUtcNow();
         retrain = retrain with
         {
             State = RetrainState.Processing,
-            Stage = stage,
-            Started = retrain.Started ?? time.GetUtcNow(),
-            ProgressJson = Progress(new RetrainProgress(stage, message)),
+            Stage = stageName,
+            Started = retrain.Started ?? now,
+            Heartbeat = now,
+            ProgressJson = Json.Serialize(new RetrainProgress(stageName, message, Attempt: attempt, Recovery: recovery, Comparison: previous?.Comparison)),
         };
-        await registry.UpdateRetrainAsync(retrain, cancellationToken);
-        return retrain;
+        if (!await registry.UpdateRetrainAsync(retrain, hangfireToken))
+        {
+            return "skipped: the retrain ended meanwhile";
+        }
+
+        var jobId = context?.BackgroundJob.Id;
+        await using var heartbeat = StageHeartbeat.Start(
+            async () =>
+            {
+                if (jobId is not null)
+                {
+                    services.KeepAlive.Touch(jobId);
+                }
+
+                return await registry.HeartbeatRetrainAsync(retrainId, services.Time.GetUtcNow(), CancellationToken.None);
+            },
+            cancellation.Cancel,
+            TimeSpan.FromSeconds(services.Jobs.Value.HeartbeatSeconds),
+            logger);
+        try
+        {
+            return await body(new Stage(retrain, previous, attempt, recovery, cancellation));
+        }
+        catch (OperationCanceledException)
+        {
+            // An operator's cancel ends the stage cleanly; a shutdown rethrows, so Hangfire re-queues it.
+            if (await registry.GetRetrainAsync(retrainId, CancellationToken.None) is not { State: RetrainState.Cancelled } cancelled)
+            {
+                throw;
+            }
+
+            RemoveLeftovers(cancelled, removeSplit: true);
+            logger.LogInformation("Retrain {Id}: {Stage} stopped, the retrain was cancelled", retrainId, stageName);
+            return "cancelled";
+        }
     }
 
-    private Task ReportAsync(RetrainRecord retrain, CancellationToken cancellationToken) => registry.UpdateRetrainAsync(retrain, cancellationToken);
+    /// <summary>
+    /// Removes what an interrupted or cancelled stage may have left: staging folders, and for a
+    /// cancelled retrain its split and an unregistered model folder. A registered model is never touched.
+    /// </summary>
+    private void RemoveLeftovers(RetrainRecord retrain, bool removeSplit = false)
+    {
+        var split = paths.RetrainSplit(retrain.TargetVersion);
+        var staging = (Directory.Exists(split) ? Directory.EnumerateDirectories(split, ".staging-*") : [])
+            .Concat(Directory.Exists(paths.Models) ? Directory.EnumerateDirectories(paths.Models, $".{retrain.TargetVersion}.staging-*") : []);
+        var doomed = staging.ToList();
+        if (removeSplit)
+        {
+            doomed.Add(split);
+            var model = ModelPath(retrain);
+            if (registry.GetAsync(retrain.TargetVersion).GetAwaiter().GetResult() is null)
+            {
+                doomed.Add(model);
+            }
+        }
+
+        foreach (var directory in doomed.Where(Directory.Exists))
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException e)
+            {
+                logger.LogWarning(e, "Could not remove {Directory}", directory);
+            }
+        }
+    }
+
+    private async Task<string> FailAsync(RetrainRecord retrain, string error)
+    {
+        await registry.UpdateRetrainAsync(retrain with { State = RetrainState.Failed, Finished = services.Time.GetUtcNow(), Error = error });
+        logger.LogWarning("Retrain {Id} failed: {Error}", retrain.Id, error);
+        return error;
+    }
+
+    /// <summary>Records progress of a running stage; cancels the stage when the retrain has ended meanwhile.</summary>
+    private async Task ReportAsync(Stage stage, RetrainProgress progress)
+    {
+        var recorded = await registry.UpdateRetrainAsync(stage.Retrain with
+        {
+            Heartbeat = services.Time.GetUtcNow(),
+            ProgressJson = Json.Serialize(progress with { Attempt = stage.Attempt, Recovery = stage.Recovery, Comparison = progress.Comparison ?? stage.Previous?.Comparison }),
+        }, CancellationToken.None);
+        if (!recorded)
+        {
+            stage.Cancel();
+            stage.Token.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>One running stage: its record as it began, the progress before it, and its cancellation.</summary>
+    private sealed record Stage(RetrainRecord Retrain, RetrainProgress? Previous, int Attempt, string? Recovery, RetrainCancellations.Registration Cancellation)
+    {
+        public CancellationToken Token => Cancellation.Token;
+
+        public void Cancel() => Cancellation.Cancel();
+    }
+
+    /// <summary>The reference set and a retrain's test split, each decoded once per input size.</summary>
+    private sealed class EvaluationSets(ReferenceSets references, ReferenceVersion? reference, string split)
+    {
+        private readonly Dictionary<(string Set, int Side), LabelledImages> loaded = [];
+
+        public ModelFigures Figures(ModelFolder model)
+        {
+            var preprocessing = model.Metadata.ToPreprocessing();
+            var classes = model.Metadata.Classes;
+            var test = Load("test", preprocessing.Width, () => LabelledImages.Load(Path.Combine(split, "test"), classes, preprocessing.Width));
+            ClassificationReport? onReference = null;
+            if (reference is { Images.Count: > 0 })
+            {
+                var images = Load(reference.Name, preprocessing.Width, () => LabelledImages.Load(classes, references.Set.Files(reference, classes), preprocessing.Width));
+                onReference = TrainingPipeline.Evaluate(model.Model, preprocessing, images);
+            }
+
+            return new ModelFigures(model.Metadata.Version, onReference, TrainingPipeline.Evaluate(model.Model, preprocessing, test));
+        }
+
+        private LabelledImages Load(string set, int side, Func<LabelledImages> load) =>
+            loaded.TryGetValue((set, side), out var images) ? images : loaded[(set, side)] = load();
+    }
 
     /// <summary>Writes training progress to the registry at most every half second (and at every epoch's end).</summary>
-    private sealed class ThrottledReporter(RetrainJobs jobs, ILogger logger, RetrainRecord retrain, CancellationToken cancellationToken) : IProgress<PipelineProgress>
+    private sealed class ThrottledReporter(RetrainJobs jobs, Stage stage) : IProgress<PipelineProgress>
     {
         private long lastWrite;
         private EpochResult? lastEpoch;
@@ -248,15 +392,15 @@ public sealed class RetrainJobs(
             lastWrite = now;
             var training = value.Training;
             var epoch = lastEpoch = training?.Completed ?? lastEpoch;
-            var progress = new RetrainProgress("train", value.Message, training?.Epoch, training?.Epochs, training?.Step, training?.Steps,
+            var progress = new RetrainProgress(RetrainStages.Train, value.Message, training?.Epoch, training?.Epochs, training?.Step, training?.Steps,
                 training?.Loss, training?.ImagesPerSecond, epoch?.ValAccuracy, epoch?.ValMacroF1);
             try
             {
-                jobs.ReportAsync(retrain with { ProgressJson = Progress(progress) }, cancellationToken).GetAwaiter().GetResult();
+                jobs.ReportAsync(stage, progress).GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Could not record training progress");
+                jobs.logger.LogWarning(e, "Could not record training progress");
             }
         }
     }

@@ -40,11 +40,19 @@ public sealed class RetrainOptions
     public double TestFraction { get; set; } = 0.15;
 
     /// <summary>
-    /// A new model is promoted when its macro-F1 on the same test split is at least the active
+    /// A new model is promoted only when its macro-F1 on the reference set is at least the active
     /// model's minus this margin. 0: not worse; a negative margin demands that much improvement.
     /// </summary>
     [Range(-1, 1)]
     public double PromotionMargin { get; set; }
+
+    /// <summary>...and no class's recall on the reference set is lower than the active model's by more than this.</summary>
+    [Range(0, 1)]
+    public double MaxClassRecallDrop { get; set; } = 0.02;
+
+    /// <summary>A retrain is refused before anything is enqueued when a class has fewer distinct images than this.</summary>
+    [Range(1, 1_000_000)]
+    public int MinImagesPerClass { get; set; } = 50;
 
     public TrainingOptions ToTrainingOptions() => new()
     {

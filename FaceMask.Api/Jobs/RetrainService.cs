@@ -2,23 +2,38 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FaceMask.Api.Registry;
 using Hangfire;
-using Hangfire.States;
-using Hangfire.Storage;
 
 namespace FaceMask.Api.Jobs;
 
 /// <summary>The Hangfire job ids of one retrain's stages.</summary>
-public sealed record RetrainJobIds(string Split, string Train, string Evaluate, string Promote);
+public sealed record RetrainJobIds(string Split, string Train, string Evaluate, string Promote)
+{
+    public IEnumerable<string> All => [Split, Train, Evaluate, Promote];
+}
+
+/// <summary>What a cancel request achieved.</summary>
+public enum CancelOutcome
+{
+    Cancelled,
+    NotFound,
+
+    /// <summary>It had already ended, or its promote stage has begun (which cannot be interrupted half-way).</summary>
+    NotRunning,
+}
 
 /// <summary>
-/// Starts retrains: records one in the registry (a second request while one runs gets the running
-/// one back) and enqueues its four stages as a chain of Hangfire continuations.
+/// Starts and cancels retrains: records one in the registry (a second request while one runs gets
+/// the running one back) and enqueues its four stages as a chain of Hangfire continuations.
 /// </summary>
-public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJobClient jobs, TimeProvider time)
+public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJobClient jobs, RetrainCancellations cancellations, TimeProvider time)
 {
+    /// <summary>The retrain that is enqueued or processing, if any.</summary>
+    public async Task<RetrainRecord?> RunningAsync(CancellationToken cancellationToken) =>
+        (await registry.ListRetrainsAsync(cancellationToken)).FirstOrDefault(r => r.IsRunning);
+
     public async Task<(RetrainRecord Retrain, bool Created)> StartAsync(CancellationToken cancellationToken)
     {
-        var retrain = new RetrainRecord(Guid.NewGuid(), RetrainState.Enqueued, "queued", null, await NextVersionAsync(cancellationToken),
+        var retrain = new RetrainRecord(Guid.NewGuid(), RetrainState.Enqueued, RetrainStages.Queued, null, await NextVersionAsync(cancellationToken),
             time.GetUtcNow(), null, null, null, null, null, null);
         var (running, created) = await registry.StartRetrainAsync(retrain, cancellationToken);
         if (!created)
@@ -27,14 +42,41 @@ public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJ
         }
 
         var id = retrain.Id;
-        var split = jobs.Enqueue<RetrainJobs>(j => j.SplitAsync(id, CancellationToken.None));
-        var train = jobs.ContinueJobWith<RetrainJobs>(split, j => j.TrainAsync(id, CancellationToken.None));
-        var evaluate = jobs.ContinueJobWith<RetrainJobs>(train, j => j.EvaluateAsync(id, CancellationToken.None));
-        var promote = jobs.ContinueJobWith<RetrainJobs>(evaluate, j => j.PromoteAsync(id, CancellationToken.None));
+        var split = jobs.Enqueue<RetrainJobs>(j => j.SplitAsync(id, null, CancellationToken.None));
+        var train = jobs.ContinueJobWith<RetrainJobs>(split, j => j.TrainAsync(id, null, CancellationToken.None));
+        var evaluate = jobs.ContinueJobWith<RetrainJobs>(train, j => j.EvaluateAsync(id, null, CancellationToken.None));
+        var promote = jobs.ContinueJobWith<RetrainJobs>(evaluate, j => j.PromoteAsync(id, null, CancellationToken.None));
         var jobIds = JsonSerializer.Serialize(new RetrainJobIds(split, train, evaluate, promote));
         await registry.SetRetrainJobIdsAsync(id, jobIds, cancellationToken);
         return (retrain with { JobIds = jobIds }, true);
     }
+
+    /// <summary>
+    /// Marks the retrain Cancelled (final: its stages do nothing from then on), deletes its Hangfire
+    /// jobs (a running one is told to stop) and stops its stage at once if it runs on this replica.
+    /// </summary>
+    public async Task<CancelOutcome> CancelAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await registry.GetRetrainAsync(id, cancellationToken) is not { } retrain)
+        {
+            return CancelOutcome.NotFound;
+        }
+
+        if (!await registry.CancelRetrainAsync(id, "cancelled by an operator", time.GetUtcNow(), cancellationToken))
+        {
+            return CancelOutcome.NotRunning;
+        }
+
+        cancellations.Cancel(id);
+        foreach (var jobId in JobIds(retrain)?.All ?? [])
+        {
+            jobs.Delete(jobId);
+        }
+
+        return CancelOutcome.Cancelled;
+    }
+
+    public static RetrainJobIds? JobIds(RetrainRecord retrain) => retrain.JobIds is null ? null : JsonSerializer.Deserialize<RetrainJobIds>(retrain.JobIds);
 
     /// <summary>facemask-v{n+1}, where n is the highest number among registered facemask-v{n} versions.</summary>
     private async Task<string> NextVersionAsync(CancellationToken cancellationToken)
@@ -50,41 +92,4 @@ public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJ
 
     [GeneratedRegex(@"^facemask-v(\d+)$")]
     private static partial Regex VersionNumber();
-}
-
-/// <summary>
-/// Marks a retrain Failed when one of its stage jobs fails for good (its continuations then never
-/// run). Hangfire's filters are process-wide, so the filter acts only on retrains its own registry knows.
-/// </summary>
-public sealed class RetrainFailureFilter(IModelRegistry registry, TimeProvider time, ILogger<RetrainFailureFilter> logger) : IApplyStateFilter
-{
-    public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
-    {
-        if (context.NewState is not FailedState failed || context.BackgroundJob.Job?.Type != typeof(RetrainJobs) || context.BackgroundJob.Job.Args[0] is not Guid id)
-        {
-            return;
-        }
-
-        try
-        {
-            var retrain = registry.GetRetrainAsync(id).GetAwaiter().GetResult();
-            if (retrain is not null)
-            {
-                registry.UpdateRetrainAsync(retrain with
-                {
-                    State = RetrainState.Failed,
-                    Finished = time.GetUtcNow(),
-                    Error = $"{retrain.Stage} failed: {failed.Exception.Message}",
-                }).GetAwaiter().GetResult();
-            }
-        }
-        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or Npgsql.NpgsqlException or SQLite.SQLiteException)
-        {
-            logger.LogDebug(e, "Retrain {Id} belongs to another registry", id);
-        }
-    }
-
-    public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
-    {
-    }
 }

@@ -162,8 +162,7 @@ public sealed class ActiveModelWatcher(
         }
 
         var metadata = folder.Metadata;
-        await registry.UpsertAsync(new ModelRecord(metadata.Version, path, ModelState.Candidate, metadata.Metrics?.Accuracy, metadata.Metrics?.MacroF1,
-            metadata.DatasetFingerprint, metadata.ParentVersion, metadata.Created, null, "initial model (Model:Path)"), cancellationToken);
+        await registry.UpsertAsync(ModelRecords.For(folder, path, "initial model (Model:Path)"), cancellationToken);
         await registry.ActivateAsync(metadata.Version, "initial model (Model:Path)", time.GetUtcNow(), cancellationToken);
         logger.LogInformation("Registered {Version} from {Path} as the first, active model", metadata.Version, path);
     }

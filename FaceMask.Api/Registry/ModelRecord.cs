@@ -14,6 +14,7 @@ public enum ModelState
 }
 
 /// <summary>One registered model version: its folder, figures, lineage and state.</summary>
+/// <param name="Evaluation">Its figures on the reference set (and on the test split of the retrain that judged it), per class.</param>
 public sealed record ModelRecord(
     string Version,
     string Path,
@@ -24,28 +25,5 @@ public sealed record ModelRecord(
     string? ParentVersion,
     DateTimeOffset Created,
     DateTimeOffset? ActivatedAt,
-    string? Reason);
-
-/// <summary>The state of a whole retrain (split, train, evaluate, promote).</summary>
-public enum RetrainState
-{
-    Enqueued,
-    Processing,
-    Succeeded,
-    Failed,
-}
-
-/// <summary>One retrain, as <c>GET /api/jobs/{id}</c> reports it.</summary>
-public sealed record RetrainRecord(
-    Guid Id,
-    RetrainState State,
-    string Stage,
-    string? ProgressJson,
-    string TargetVersion,
-    DateTimeOffset Created,
-    DateTimeOffset? Started,
-    DateTimeOffset? Finished,
-    string? ResultVersion,
-    string? Decision,
-    string? Error,
-    string? JobIds);
+    string? Reason,
+    ModelEvaluation? Evaluation = null);

@@ -5,8 +5,9 @@ namespace FaceMask.Api.Registry;
 /// <summary>The registry in PostgreSQL, in its own schema of the database Hangfire uses.</summary>
 public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string schema) : IModelRegistry
 {
-    private const string ModelColumns = "version, path, state, accuracy, macro_f1, dataset_fingerprint, parent_version, created, activated_at, reason";
-    private const string RetrainColumns = "id, state, stage, progress, target_version, created, started, finished, result_version, decision, error, job_ids";
+    private const string ModelColumns = "version, path, state, accuracy, macro_f1, dataset_fingerprint, parent_version, created, activated_at, reason, evaluation";
+    private const string RetrainColumns = "id, state, stage, progress, target_version, created, started, finished, result_version, decision, error, job_ids, heartbeat";
+    private const string Running = "state IN ('Enqueued', 'Processing')";
 
     private readonly string models = $"\"{schema}\".models";
     private readonly string retrains = $"\"{schema}\".retrains";
@@ -41,6 +42,8 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
                 error text,
                 job_ids text);
             CREATE UNIQUE INDEX IF NOT EXISTS retrains_one_running ON {retrains} ((true)) WHERE state IN ('Enqueued', 'Processing');
+            ALTER TABLE {models} ADD COLUMN IF NOT EXISTS evaluation text;
+            ALTER TABLE {retrains} ADD COLUMN IF NOT EXISTS heartbeat timestamptz;
             """);
         try
         {
@@ -64,12 +67,13 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
     public async Task UpsertAsync(ModelRecord record, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            INSERT INTO {models} ({ModelColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            INSERT INTO {models} ({ModelColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             ON CONFLICT (version) DO UPDATE SET path = excluded.path, accuracy = excluded.accuracy, macro_f1 = excluded.macro_f1,
-                dataset_fingerprint = excluded.dataset_fingerprint, parent_version = excluded.parent_version, reason = excluded.reason
+                dataset_fingerprint = excluded.dataset_fingerprint, parent_version = excluded.parent_version, reason = excluded.reason,
+                evaluation = COALESCE(excluded.evaluation, {models}.evaluation)
             """);
         AddParameters(command, record.Version, record.Path, record.State.ToString(), record.Accuracy, record.MacroF1, record.DatasetFingerprint,
-            record.ParentVersion, record.Created, record.ActivatedAt, record.Reason);
+            record.ParentVersion, record.Created, record.ActivatedAt, record.Reason, RegistryJson.Write(record.Evaluation));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -102,9 +106,16 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task SetEvaluationAsync(string version, ModelEvaluation evaluation, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"UPDATE {models} SET evaluation = $2 WHERE version = $1");
+        AddParameters(command, version, RegistryJson.Write(evaluation));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<(RetrainRecord Retrain, bool Created)> StartRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default)
     {
-        await using (var insert = dataSource.CreateCommand($"INSERT INTO {retrains} ({RetrainColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING"))
+        await using (var insert = dataSource.CreateCommand($"INSERT INTO {retrains} ({RetrainColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING"))
         {
             AddRetrainParameters(insert, retrain);
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
@@ -113,22 +124,40 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
             }
         }
 
-        var running = await QueryRetrainsAsync($"SELECT {RetrainColumns} FROM {retrains} WHERE state IN ('Enqueued', 'Processing')", [], cancellationToken);
+        var running = await QueryRetrainsAsync($"SELECT {RetrainColumns} FROM {retrains} WHERE {Running}", [], cancellationToken);
         return running.Count > 0 ? (running[0], false) : await StartRetrainAsync(retrain, cancellationToken); // it finished in between
     }
 
     public async Task<RetrainRecord?> GetRetrainAsync(Guid id, CancellationToken cancellationToken = default) =>
         (await QueryRetrainsAsync($"SELECT {RetrainColumns} FROM {retrains} WHERE id = $1", [id], cancellationToken)).SingleOrDefault();
 
-    public async Task UpdateRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RetrainRecord>> ListRetrainsAsync(CancellationToken cancellationToken = default) =>
+        QueryRetrainsAsync($"SELECT {RetrainColumns} FROM {retrains} ORDER BY created DESC", [], cancellationToken);
+
+    public async Task<bool> UpdateRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            UPDATE {retrains} SET state = $2, stage = $3, progress = $4, started = $5, finished = $6, result_version = $7, decision = $8, error = $9
-            WHERE id = $1
+            UPDATE {retrains} SET state = $2, stage = $3, progress = $4, started = $5, finished = $6, result_version = $7, decision = $8, error = $9,
+                heartbeat = $10
+            WHERE id = $1 AND {Running}
             """);
         AddParameters(command, retrain.Id, retrain.State.ToString(), retrain.Stage, retrain.ProgressJson, retrain.Started, retrain.Finished,
-            retrain.ResultVersion, retrain.Decision, retrain.Error);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            retrain.ResultVersion, retrain.Decision, retrain.Error, retrain.Heartbeat);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> HeartbeatRetrainAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"UPDATE {retrains} SET heartbeat = $2 WHERE id = $1 AND {Running}");
+        AddParameters(command, id, at);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> CancelRetrainAsync(Guid id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"UPDATE {retrains} SET state = 'Cancelled', finished = $2, error = $3 WHERE id = $1 AND {Running} AND stage <> 'promote'");
+        AddParameters(command, id, at, reason);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task SetRetrainJobIdsAsync(Guid id, string jobIds, CancellationToken cancellationToken = default)
@@ -156,7 +185,8 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.GetFieldValue<DateTimeOffset>(7),
                 reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9)));
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                RegistryJson.Read<ModelEvaluation>(reader.IsDBNull(10) ? null : reader.GetString(10))));
         }
 
         return records;
@@ -174,7 +204,7 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
             DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
             records.Add(new RetrainRecord(
                 reader.GetGuid(0), Enum.Parse<RetrainState>(reader.GetString(1)), reader.GetString(2), Text(3), reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5), Time(6), Time(7), Text(8), Text(9), Text(10), Text(11)));
+                reader.GetFieldValue<DateTimeOffset>(5), Time(6), Time(7), Text(8), Text(9), Text(10), Text(11), Time(12)));
         }
 
         return records;
@@ -182,7 +212,7 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
 
     private static void AddRetrainParameters(NpgsqlCommand command, RetrainRecord r) =>
         AddParameters(command, r.Id, r.State.ToString(), r.Stage, r.ProgressJson, r.TargetVersion, r.Created, r.Started, r.Finished,
-            r.ResultVersion, r.Decision, r.Error, r.JobIds);
+            r.ResultVersion, r.Decision, r.Error, r.JobIds, r.Heartbeat);
 
     private static void AddParameters(NpgsqlCommand command, params object?[] values)
     {

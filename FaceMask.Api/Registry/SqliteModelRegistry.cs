@@ -8,8 +8,9 @@ namespace FaceMask.Api.Registry;
 /// </summary>
 public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
 {
-    private const string ModelColumns = "version, path, state, accuracy, macro_f1, dataset_fingerprint, parent_version, created, activated_at, reason";
-    private const string RetrainColumns = "id, state, stage, progress, target_version, created, started, finished, result_version, decision, error, job_ids";
+    private const string ModelColumns = "version, path, state, accuracy, macro_f1, dataset_fingerprint, parent_version, created, activated_at, reason, evaluation";
+    private const string RetrainColumns = "id, state, stage, progress, target_version, created, started, finished, result_version, decision, error, job_ids, heartbeat";
+    private const string Running = "state IN ('Enqueued', 'Processing')";
 
     public Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
     {
@@ -28,6 +29,8 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
                 created TEXT NOT NULL, started TEXT, finished TEXT, result_version TEXT, decision TEXT, error TEXT, job_ids TEXT)
             """);
         db.Execute("CREATE UNIQUE INDEX IF NOT EXISTS retrains_one_running ON retrains (1) WHERE state IN ('Enqueued', 'Processing')");
+        AddColumnIfMissing(db, "models", "evaluation", "TEXT");
+        AddColumnIfMissing(db, "retrains", "heartbeat", "TEXT");
         return Task.CompletedTask;
     }
 
@@ -44,12 +47,13 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
     {
         using var db = Open();
         db.Execute($"""
-            INSERT INTO models ({ModelColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO models ({ModelColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (version) DO UPDATE SET path = excluded.path, accuracy = excluded.accuracy, macro_f1 = excluded.macro_f1,
-                dataset_fingerprint = excluded.dataset_fingerprint, parent_version = excluded.parent_version, reason = excluded.reason
+                dataset_fingerprint = excluded.dataset_fingerprint, parent_version = excluded.parent_version, reason = excluded.reason,
+                evaluation = COALESCE(excluded.evaluation, models.evaluation)
             """,
             record.Version, record.Path, record.State.ToString(), record.Accuracy, record.MacroF1, record.DatasetFingerprint,
-            record.ParentVersion, Text(record.Created), Text(record.ActivatedAt), record.Reason);
+            record.ParentVersion, Text(record.Created), Text(record.ActivatedAt), record.Reason, RegistryJson.Write(record.Evaluation));
         return Task.CompletedTask;
     }
 
@@ -74,6 +78,13 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
         return Task.CompletedTask;
     }
 
+    public Task SetEvaluationAsync(string version, ModelEvaluation evaluation, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        db.Execute("UPDATE models SET evaluation = ? WHERE version = ?", RegistryJson.Write(evaluation), version);
+        return Task.CompletedTask;
+    }
+
     public Task<(RetrainRecord Retrain, bool Created)> StartRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default)
     {
         using var db = Open();
@@ -81,10 +92,10 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
         var created = false;
         db.RunInTransaction(() =>
         {
-            running = QueryRetrains(db, $"SELECT {RetrainColumns} FROM retrains WHERE state IN ('Enqueued', 'Processing')").FirstOrDefault();
+            running = QueryRetrains(db, $"SELECT {RetrainColumns} FROM retrains WHERE {Running}").FirstOrDefault();
             if (running is null)
             {
-                db.Execute($"INSERT INTO retrains ({RetrainColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", RetrainValues(retrain));
+                db.Execute($"INSERT INTO retrains ({RetrainColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", RetrainValues(retrain));
                 created = true;
             }
         });
@@ -97,14 +108,32 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
         return Task.FromResult(QueryRetrains(db, $"SELECT {RetrainColumns} FROM retrains WHERE id = ?", id.ToString()).SingleOrDefault());
     }
 
-    public Task UpdateRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RetrainRecord>> ListRetrainsAsync(CancellationToken cancellationToken = default)
     {
         using var db = Open();
-        db.Execute(
-            "UPDATE retrains SET state = ?, stage = ?, progress = ?, started = ?, finished = ?, result_version = ?, decision = ?, error = ? WHERE id = ?",
+        return Task.FromResult(QueryRetrains(db, $"SELECT {RetrainColumns} FROM retrains ORDER BY created DESC"));
+    }
+
+    public Task<bool> UpdateRetrainAsync(RetrainRecord retrain, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        var changed = db.Execute(
+            $"UPDATE retrains SET state = ?, stage = ?, progress = ?, started = ?, finished = ?, result_version = ?, decision = ?, error = ?, heartbeat = ? WHERE id = ? AND {Running}",
             retrain.State.ToString(), retrain.Stage, retrain.ProgressJson, Text(retrain.Started), Text(retrain.Finished),
-            retrain.ResultVersion, retrain.Decision, retrain.Error, retrain.Id.ToString());
-        return Task.CompletedTask;
+            retrain.ResultVersion, retrain.Decision, retrain.Error, Text(retrain.Heartbeat), retrain.Id.ToString());
+        return Task.FromResult(changed == 1);
+    }
+
+    public Task<bool> HeartbeatRetrainAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        return Task.FromResult(db.Execute($"UPDATE retrains SET heartbeat = ? WHERE id = ? AND {Running}", Text(at), id.ToString()) == 1);
+    }
+
+    public Task<bool> CancelRetrainAsync(Guid id, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        using var db = Open();
+        return Task.FromResult(db.Execute($"UPDATE retrains SET state = 'Cancelled', finished = ?, error = ? WHERE id = ? AND {Running} AND stage <> 'promote'", Text(at), reason, id.ToString()) == 1);
     }
 
     public Task SetRetrainJobIdsAsync(Guid id, string jobIds, CancellationToken cancellationToken = default)
@@ -126,20 +155,29 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
         using var db = Open();
         return db.Query<ModelRow>(sql, args).Select(r => new ModelRecord(
             r.Version, r.Path, Enum.Parse<ModelState>(r.State), r.Accuracy, r.MacroF1, r.DatasetFingerprint, r.ParentVersion,
-            DateTimeOffset.Parse(r.Created, System.Globalization.CultureInfo.InvariantCulture), Time(r.ActivatedAt), r.Reason)).ToList();
+            DateTimeOffset.Parse(r.Created, System.Globalization.CultureInfo.InvariantCulture), Time(r.ActivatedAt), r.Reason,
+            RegistryJson.Read<ModelEvaluation>(r.Evaluation))).ToList();
     }
 
     private static IReadOnlyList<RetrainRecord> QueryRetrains(SQLiteConnection db, string sql, params object[] args) =>
         db.Query<RetrainRow>(sql, args).Select(r => new RetrainRecord(
             Guid.Parse(r.Id), Enum.Parse<RetrainState>(r.State), r.Stage, r.Progress, r.TargetVersion,
             DateTimeOffset.Parse(r.Created, System.Globalization.CultureInfo.InvariantCulture), Time(r.Started), Time(r.Finished),
-            r.ResultVersion, r.Decision, r.Error, r.JobIds)).ToList();
+            r.ResultVersion, r.Decision, r.Error, r.JobIds, Time(r.Heartbeat))).ToList();
 
     private static object?[] RetrainValues(RetrainRecord r) =>
     [
         r.Id.ToString(), r.State.ToString(), r.Stage, r.ProgressJson, r.TargetVersion, Text(r.Created), Text(r.Started), Text(r.Finished),
-        r.ResultVersion, r.Decision, r.Error, r.JobIds,
+        r.ResultVersion, r.Decision, r.Error, r.JobIds, Text(r.Heartbeat),
     ];
+
+    private static void AddColumnIfMissing(SQLiteConnection db, string table, string column, string type)
+    {
+        if (!db.GetTableInfo(table).Any(c => string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase)))
+        {
+            db.Execute($"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
+    }
 
     private static string? Text(DateTimeOffset? time) => time?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -157,6 +195,7 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
         [Column("created")] public string Created { get; set; } = string.Empty;
         [Column("activated_at")] public string? ActivatedAt { get; set; }
         [Column("reason")] public string? Reason { get; set; }
+        [Column("evaluation")] public string? Evaluation { get; set; }
     }
 
     private sealed class RetrainRow
@@ -173,5 +212,6 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
         [Column("decision")] public string? Decision { get; set; }
         [Column("error")] public string? Error { get; set; }
         [Column("job_ids")] public string? JobIds { get; set; }
+        [Column("heartbeat")] public string? Heartbeat { get; set; }
     }
 }

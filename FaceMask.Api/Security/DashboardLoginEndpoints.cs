@@ -19,9 +19,26 @@ public static class DashboardLoginEndpoints
         return app;
     }
 
-    internal static async Task<Results<RedirectHttpResult, ContentHttpResult>> LoginAsync(HttpContext context, AdminAccess access)
+    internal static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> LoginAsync(HttpContext context, AdminAccess access)
     {
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (!context.Request.HasFormContentType)
+        {
+            return TypedResults.Problem("Send the key as a form (application/x-www-form-urlencoded or multipart/form-data) in the field 'key'.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                extensions: new Dictionary<string, object?> { ["code"] = "unsupported_media_type" });
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return TypedResults.Problem($"The form could not be read: {e.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Malformed form",
+                extensions: new Dictionary<string, object?> { ["code"] = "malformed_body" });
+        }
+
         if (!access.Matches(form["key"].ToString()))
         {
             return Form("That key is not the admin key.", StatusCodes.Status401Unauthorized);

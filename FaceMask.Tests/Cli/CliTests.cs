@@ -52,6 +52,25 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Train_refuses_an_existing_output_folder_before_training()
+    {
+        using var directory = new TempDirectory();
+        var output = directory.Combine("models", "taken");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "keep.txt"), "operator's file");
+
+        // No split exists either: that the folder is named in the error proves the check comes before any work.
+        var refused = Assert.Throws<ArgumentException>(() => FaceMask.Training.Training.TrainingPipeline.Run(new FaceMask.Training.Training.TrainingRequest
+        {
+            SplitDirectory = directory.Combine("no-split"),
+            OutputDirectory = output,
+        }, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Contains("already exists", refused.Message);
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["train", "--split", directory.Combine("no-split"), "--out", output, "--epochs", "1"]));
+        Assert.Equal("operator's file", File.ReadAllText(Path.Combine(output, "keep.txt")));
+    }
+
+    [Fact]
     public async Task Invalid_options_are_refused()
     {
         Assert.NotEqual(0, await FaceMaskCli.RunAsync(["split", "--data", ".", "--val", "0.6", "--test", "0.6"]));

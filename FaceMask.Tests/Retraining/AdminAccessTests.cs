@@ -85,6 +85,13 @@ public sealed class AdminAccessTests
         Assert.DoesNotContain(Key, string.Join(";", login.Headers.GetValues("Set-Cookie")));
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         Assert.Contains("FaceMask jobs", await dashboard.Content.ReadAsStringAsync(Cancel));
+
+        // A body that is not a form is the client's mistake, not a server error.
+        var json = await client.PostAsync("/hangfire-login", new StringContent("{\"key\": \"x\"}", System.Text.Encoding.UTF8, "application/json"), Cancel);
+        await PredictionApiTests.AssertProblem(json, HttpStatusCode.UnsupportedMediaType, "form");
+        var broken = new StringContent("--b\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nabc", System.Text.Encoding.UTF8);
+        broken.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/hangfire-login", broken, Cancel)).StatusCode);
     }
 
     [Fact]

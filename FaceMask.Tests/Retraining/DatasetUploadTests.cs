@@ -70,6 +70,37 @@ public sealed class DatasetUploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_class_is_accepted_only_when_the_operator_asks_for_a_new_class_set()
+    {
+        var face = TestImages.Face(MaskState.None, 31);
+        var refused = await Upload(Files("scarf", [face]));
+        Assert.Contains("new_classes=true", refused.GetProperty("rejected")[0].GetProperty("reason").GetString());
+
+        var content = Files("scarf", [face]);
+        content.Add(new StringContent("true"), "new_classes");
+        var accepted = await Upload(content);
+        Assert.Equal(1, accepted.GetProperty("added").GetInt32());
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(environment.DatasetNew, "scarf")));
+
+        var unsafeName = Files("../escape", [face]);
+        unsafeName.Add(new StringContent("true"), "new_classes");
+        Assert.Contains("cannot name a class", (await Upload(unsafeName)).GetProperty("rejected")[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task An_upload_over_the_dataset_limit_names_that_limit()
+    {
+        await using var small = environment.Start(new Dictionary<string, string?> { ["DatasetUploads:MaxRequestBytes"] = "307200" }); // 0.3 MB, below the 10 MB prediction limit
+        using var smallClient = small.CreateClient();
+        await small.WaitUntilReadyAsync(smallClient);
+        var content = Files("with_mask", [new byte[400_000]]);
+
+        var response = await smallClient.PostAsync("/api/datasets/new", content, Cancel);
+
+        await PredictionApiTests.AssertProblem(response, HttpStatusCode.RequestEntityTooLarge, "over the limit of 0.3 MB");
+    }
+
+    [Fact]
     public async Task A_zip_of_class_folders_is_added()
     {
         var zip = Zip(
@@ -162,7 +193,7 @@ public sealed class DatasetUploadTests : IAsyncLifetime
         return content;
     }
 
-    private static byte[] Zip(params (string Name, byte[] Bytes)[] entries) => ZipWithModes(entries.Select(e => (e.Name, e.Bytes, 0)).ToArray());
+    internal static byte[] Zip(params (string Name, byte[] Bytes)[] entries) => ZipWithModes(entries.Select(e => (e.Name, e.Bytes, 0)).ToArray());
 
     /// <summary>A zip whose entries carry Unix mode bits (0xA000: a symbolic link).</summary>
     private static byte[] ZipWithModes(params (string Name, byte[] Bytes, int UnixMode)[] entries)

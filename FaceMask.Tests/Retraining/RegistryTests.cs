@@ -91,6 +91,55 @@ public sealed class RegistryTests : IAsyncLifetime
         Assert.Null(await registry.GetRetrainAsync(Guid.NewGuid(), Cancel));
     }
 
+    [Theory]
+    [InlineData(Storage.Sqlite)]
+    [InlineData(Storage.Postgres)]
+    public async Task An_ended_retrain_is_final_and_only_a_running_one_can_be_cancelled(Storage storage)
+    {
+        var registry = await CreateAsync(storage);
+        var now = DateTimeOffset.Parse("2026-02-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var retrain = new RetrainRecord(Guid.NewGuid(), RetrainState.Processing, "train", null, "facemask-v2", now, now, null, null, null, null, null, now);
+        await registry.StartRetrainAsync(retrain, Cancel);
+
+        Assert.True(await registry.HeartbeatRetrainAsync(retrain.Id, now.AddSeconds(5), Cancel));
+        Assert.Equal(now.AddSeconds(5), (await registry.GetRetrainAsync(retrain.Id, Cancel))!.Heartbeat);
+        Assert.True(await registry.CancelRetrainAsync(retrain.Id, "cancelled by an operator", now.AddSeconds(6), Cancel));
+
+        // A stage still running somewhere cannot bring it back to life, beat, or cancel it twice.
+        Assert.False(await registry.UpdateRetrainAsync(retrain with { ProgressJson = "{}" }, Cancel));
+        Assert.False(await registry.HeartbeatRetrainAsync(retrain.Id, now.AddSeconds(7), Cancel));
+        Assert.False(await registry.CancelRetrainAsync(retrain.Id, "again", now.AddSeconds(8), Cancel));
+        var cancelled = (await registry.GetRetrainAsync(retrain.Id, Cancel))!;
+        Assert.Equal((RetrainState.Cancelled, "cancelled by an operator", now.AddSeconds(6), (string?)null), (cancelled.State, cancelled.Error, cancelled.Finished, cancelled.ProgressJson));
+        Assert.Equal([retrain.Id], (await registry.ListRetrainsAsync(Cancel)).Select(r => r.Id));
+
+        // Once promoting, a retrain can no longer be cancelled (the model may already be active).
+        var promoting = retrain with { Id = Guid.NewGuid(), Stage = "promote" };
+        await registry.StartRetrainAsync(promoting, Cancel);
+        Assert.False(await registry.CancelRetrainAsync(promoting.Id, "too late", now, Cancel));
+        Assert.Equal(RetrainState.Processing, (await registry.GetRetrainAsync(promoting.Id, Cancel))!.State);
+    }
+
+    [Theory]
+    [InlineData(Storage.Sqlite)]
+    [InlineData(Storage.Postgres)]
+    public async Task Reference_figures_are_stored_per_model(Storage storage)
+    {
+        var registry = await CreateAsync(storage);
+        var t0 = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        await registry.UpsertAsync(Record("facemask-v1", t0), Cancel);
+        var report = FaceMask.Training.Evaluation.ClassificationReport.Compute(["a", "b"], [0, 0, 1, 1], [0, 1, 1, 1]);
+
+        await registry.SetEvaluationAsync("facemask-v1", new ModelEvaluation("ref-v1", report, "facemask-v2", report), Cancel);
+        await registry.UpsertAsync(Record("facemask-v1", t0) with { Reason = "re-registered" }, Cancel); // a retried job keeps the figures
+
+        var evaluation = (await registry.GetAsync("facemask-v1", Cancel))!.Evaluation!;
+        Assert.Equal("ref-v1", evaluation.ReferenceVersion);
+        Assert.Equal(0.5, evaluation.Reference.PerClass["a"].Recall);
+        Assert.Equal(1.0, evaluation.Reference.PerClass["b"].Recall);
+        Assert.Equal([[1, 1], [0, 2]], evaluation.TestSplit!.ConfusionMatrix.Matrix);
+    }
+
     private async Task<IModelRegistry> CreateAsync(Storage storage)
     {
         IModelRegistry registry;

@@ -19,8 +19,10 @@ public sealed class RetrainTests
     [InlineData(Storage.Postgres)]
     public async Task A_retrain_trains_evaluates_and_promotes_a_new_version_with_visible_progress(Storage storage)
     {
-        await using var environment = ServiceEnvironment.Create(storage);
-        await using var factory = environment.Start(new Dictionary<string, string?> { ["Training:Epochs"] = "15" }); // long enough to watch
+        // The active model names every face wrongly; fine-tuning it on good data must beat it on
+        // every class of the reference set, so the gate promotes.
+        await using var environment = ServiceEnvironment.Create(storage, initialModel: InitialModel.Mislabelling);
+        await using var factory = environment.Start(new Dictionary<string, string?> { ["Training:Epochs"] = "10", ["Training:FineTune"] = "true" });
         using var client = factory.CreateClient();
         await factory.WaitUntilReadyAsync(client);
         Assert.Equal("facemask-v1", (await client.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
@@ -44,13 +46,31 @@ public sealed class RetrainTests
         var stages = statuses.Select(s => s.GetProperty("stage").GetString()).Distinct().ToList();
         Assert.Contains("train", stages);
         Assert.Contains(statuses, s => s.GetProperty("stage").GetString() == "train" && s.GetProperty("progress").TryGetProperty("epoch", out var epoch) && epoch.ValueKind == JsonValueKind.Number);
-        Assert.True(final.GetProperty("progress").GetProperty("candidate_macro_f1").GetDouble() > final.GetProperty("progress").GetProperty("active_macro_f1").GetDouble());
+        var progress = final.GetProperty("progress");
+        Assert.True(progress.GetProperty("candidate_macro_f1").GetDouble() > progress.GetProperty("active_macro_f1").GetDouble(), final.ToString());
 
-        // The new version is registered, active, and served.
+        // Both models' figures, per class, on the reference set and on the new test split.
+        var comparison = progress.GetProperty("comparison");
+        Assert.Equal("ref-v1", comparison.GetProperty("reference_version").GetString());
+        foreach (var model in new[] { "candidate", "active" })
+        {
+            foreach (var set in new[] { "reference", "test_split" })
+            {
+                var perClass = comparison.GetProperty(model).GetProperty(set).GetProperty("per_class");
+                Assert.Equal(["mask_weared_incorrect", "with_mask", "without_mask"], perClass.EnumerateObject().Select(p => p.Name));
+                Assert.All(perClass.EnumerateObject(), p => Assert.True(p.Value.GetProperty("support").GetInt32() > 0));
+            }
+        }
+
+        Assert.True(comparison.GetProperty("decision").GetProperty("promote").GetBoolean());
+
+        // The new version is registered, active, and served; the registry shows both models' figures on the reference set.
         var models = await client.GetFromJsonAsync<JsonElement>("/api/models", Cancel);
         Assert.Equal(["Retired", "Active"], models.EnumerateArray().Select(m => m.GetProperty("state").GetString()));
+        Assert.All(models.EnumerateArray(), m => Assert.Equal("ref-v1", m.GetProperty("evaluation").GetProperty("reference_version").GetString()));
         var v2 = await client.GetFromJsonAsync<JsonElement>("/api/models/facemask-v2", Cancel);
-        Assert.Equal("facemask-v1", v2.GetProperty("parent_version").GetString() ?? "facemask-v1");
+        Assert.Equal("facemask-v1", v2.GetProperty("parent_version").GetString());
+        Assert.Equal(3, v2.GetProperty("evaluation").GetProperty("reference").GetProperty("per_class").EnumerateObject().Count());
         await WaitForServedVersionAsync(client, "facemask-v2");
         Assert.True(File.Exists(Path.Combine(environment.Models, "facemask-v2", "model.h5")));
 
@@ -66,51 +86,43 @@ public sealed class RetrainTests
     [Theory]
     [InlineData(Storage.Sqlite)]
     [InlineData(Storage.Postgres)]
-    public async Task A_worse_model_stays_a_candidate_and_rollback_and_activation_switch_every_replica(Storage storage)
+    public async Task A_worse_model_stays_a_candidate_with_a_per_class_reason_and_activation_and_rollback_switch_every_replica(Storage storage)
     {
-        await using var environment = ServiceEnvironment.Create(storage);
-        await using var replicaA = environment.Start();
-        await using var replicaB = environment.Start();
+        await using var environment = ServiceEnvironment.Create(storage, initialModel: InitialModel.Trained);
+        var settings = new Dictionary<string, string?> { ["Training:FineTune"] = "true", ["Training:Epochs"] = "6" };
+        await using var replicaA = environment.Start(settings);
+        await using var replicaB = environment.Start(settings);
         using var clientA = replicaA.CreateClient();
         using var clientB = replicaB.CreateClient();
         await replicaA.WaitUntilReadyAsync(clientA);
         await replicaB.WaitUntilReadyAsync(clientB);
 
-        // A good model first...
-        var good = (await ServiceEnvironment.WaitForRetrainAsync(clientA, await StartRetrainAsync(clientA), TimeSpan.FromMinutes(4)))[^1];
-        Assert.True(good.GetProperty("decision").GetString()?.StartsWith("promoted", StringComparison.Ordinal), $"{good}\n{replicaA.Log.Text}");
-        await WaitForServedVersionAsync(clientB, "facemask-v2"); // the other replica follows the registry
+        // The reference set first, by an operator, from correctly labelled faces...
+        var reference = await clientA.PostAsync("/api/reference", ReferenceZip(perClass: 12, seed: 11), Cancel);
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Equal("ref-v1", (await reference.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("version").GetProperty("name").GetString());
 
-        // ...then a retrain that cannot beat it by the margin an operator now demands: it must not
-        // replace it. Replicas share their configuration (any of them may run a job), so both restart.
-        await replicaA.DisposeAsync();
-        await replicaB.DisposeAsync();
-        var demanding = new Dictionary<string, string?> { ["Training:PromotionMargin"] = "-0.5", ["Training:Epochs"] = "1" };
-        await using var weak = environment.Start(demanding);
-        await using var follower = environment.Start(demanding);
-        using var weakClient = weak.CreateClient();
-        using var followerClient = follower.CreateClient();
-        await weak.WaitUntilReadyAsync(weakClient);
-        await follower.WaitUntilReadyAsync(followerClient);
-        var bad = await StartRetrainAsync(weakClient);
-        var final = (await ServiceEnvironment.WaitForRetrainAsync(weakClient, bad, TimeSpan.FromMinutes(4)))[^1];
-        Assert.True(final.GetProperty("state").GetString() == "Succeeded", $"{final}\n{weak.Log.Text}\n{follower.Log.Text}");
-        Assert.StartsWith("kept as candidate", final.GetProperty("decision").GetString());
-        var v3 = await weakClient.GetFromJsonAsync<JsonElement>("/api/models/facemask-v3", Cancel);
-        Assert.Equal("Candidate", v3.GetProperty("state").GetString());
-        Assert.StartsWith("kept as candidate", v3.GetProperty("reason").GetString());
-        Assert.Equal("facemask-v2", (await weakClient.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
+        // ...then data whose with_mask and without_mask labels are swapped for half the faces.
+        SwapHalf(Path.Combine(environment.Dataset, "with_mask"), Path.Combine(environment.Dataset, "without_mask"));
+        var final = (await ServiceEnvironment.WaitForRetrainAsync(clientA, await StartRetrainAsync(clientA), TimeSpan.FromMinutes(4)))[^1];
 
-        // Rollback to v1 through one replica; both serve it.
-        var rollback = await weakClient.PostAsync("/api/models/facemask-v1/activate", null, Cancel);
-        Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
-        Assert.Equal("facemask-v1", (await weakClient.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
-        await WaitForServedVersionAsync(followerClient, "facemask-v1");
+        Assert.True(final.GetProperty("state").GetString() == "Succeeded", $"{final}\n{replicaA.Log.Text}\n{replicaB.Log.Text}");
+        var decision = final.GetProperty("decision").GetString()!;
+        Assert.StartsWith("kept as candidate", decision);
+        Assert.Matches(@"recall of (with_mask|without_mask) on ref-v1 [0-9.]+ vs facemask-v1's [0-9.]+: a drop of", decision);
+        var v2 = await clientA.GetFromJsonAsync<JsonElement>("/api/models/facemask-v2", Cancel);
+        Assert.Equal("Candidate", v2.GetProperty("state").GetString());
+        Assert.Equal(decision, v2.GetProperty("reason").GetString());
+        Assert.Equal("facemask-v1", (await clientA.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
+        Assert.Equal("facemask-v1", (await clientB.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
 
-        // Manual promotion of the candidate, and refusals.
-        Assert.Equal(HttpStatusCode.OK, (await weakClient.PostAsync("/api/models/facemask-v3/activate", null, Cancel)).StatusCode);
-        await WaitForServedVersionAsync(followerClient, "facemask-v3");
-        await PredictionApiTests.AssertProblem(await weakClient.PostAsync("/api/models/facemask-v9/activate", null, Cancel), HttpStatusCode.NotFound, "facemask-v9");
+        // An operator may still activate it on purpose, through one replica; both serve it; then roll back.
+        Assert.Equal(HttpStatusCode.OK, (await clientA.PostAsync("/api/models/facemask-v2/activate", null, Cancel)).StatusCode);
+        Assert.Equal("facemask-v2", (await clientA.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
+        await WaitForServedVersionAsync(clientB, "facemask-v2");
+        Assert.Equal(HttpStatusCode.OK, (await clientB.PostAsync("/api/models/facemask-v1/activate", null, Cancel)).StatusCode);
+        await WaitForServedVersionAsync(clientA, "facemask-v1");
+        await PredictionApiTests.AssertProblem(await clientA.PostAsync("/api/models/facemask-v9/activate", null, Cancel), HttpStatusCode.NotFound, "facemask-v9");
     }
 
     [Theory]
@@ -146,21 +158,6 @@ public sealed class RetrainTests
         Assert.Equal("Succeeded", final.GetProperty("state").GetString());
         Assert.Equal("facemask-v2", final.GetProperty("model_version").GetString());
         Assert.True(File.Exists(Path.Combine(environment.Models, "facemask-v2", "model.h5")));
-    }
-
-    [Fact]
-    public async Task A_retrain_with_nothing_to_train_on_fails_with_the_reason()
-    {
-        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
-        await using var factory = environment.Start();
-        using var client = factory.CreateClient();
-        await factory.WaitUntilReadyAsync(client);
-
-        var final = (await ServiceEnvironment.WaitForRetrainAsync(client, await StartRetrainAsync(client), TimeSpan.FromMinutes(2)))[^1];
-
-        Assert.Equal("Failed", final.GetProperty("state").GetString());
-        Assert.Contains("split failed", final.GetProperty("error").GetString());
-        Assert.Equal("facemask-v1", (await client.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
     }
 
     [Fact]
@@ -213,22 +210,47 @@ public sealed class RetrainTests
         Assert.Contains("facemask-v2", versions);
     }
 
-    private static async Task<string> StartRetrainAsync(HttpClient client)
+    /// <summary>A zip of correctly labelled synthetic faces, <c>&lt;class&gt;/&lt;n&gt;.jpg</c>.</summary>
+    internal static MultipartFormDataContent ReferenceZip(int perClass, int seed)
+    {
+        var entries = Enum.GetValues<MaskState>()
+            .SelectMany(state => Enumerable.Range(0, perClass).Select(i => ($"{SyntheticFaces.ClassName(state)}/{i}.jpg", TestImages.Face(state, (seed * 1000) + i, size: 64))))
+            .ToArray();
+        return new MultipartFormDataContent { { new ByteArrayContent(DatasetUploadTests.Zip(entries)), "dataset", "reference.zip" } };
+    }
+
+    /// <summary>Moves every second file of each folder into the other: half of both classes get the wrong label.</summary>
+    private static void SwapHalf(string first, string second)
+    {
+        var fromFirst = Directory.GetFiles(first).Order().Where((_, i) => i % 2 == 0).ToList();
+        var fromSecond = Directory.GetFiles(second).Order().Where((_, i) => i % 2 == 0).ToList();
+        foreach (var file in fromFirst)
+        {
+            File.Move(file, Path.Combine(second, "swapped-" + Path.GetFileName(file)));
+        }
+
+        foreach (var file in fromSecond)
+        {
+            File.Move(file, Path.Combine(first, "swapped-" + Path.GetFileName(file)));
+        }
+    }
+
+    internal static async Task<string> StartRetrainAsync(HttpClient client)
     {
         var response = await client.PostAsync("/api/retrain", null, Cancel);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("status_url").GetString()!;
     }
 
-    private static async Task WaitForServedVersionAsync(HttpClient client, string version) =>
+    internal static async Task WaitForServedVersionAsync(HttpClient client, string version) =>
         await WaitUntilAsync(async () => (await client.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString() == version, TimeSpan.FromSeconds(20));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string>? describe = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
+            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}\n{describe?.Invoke()}");
             await Task.Delay(100);
         }
     }

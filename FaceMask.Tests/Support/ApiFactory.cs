@@ -68,9 +68,51 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>Small model folders for service tests: untrained weights are enough to test the plumbing.</summary>
+/// <summary>Small model folders for service tests: untrained weights for the plumbing, a trained one where quality matters.</summary>
 public static class TestModels
 {
+    /// <summary>
+    /// Writes the committed synthetic-faces model (Fixtures/Models/synthetic-good, 32x32, about 0.9
+    /// accuracy on the environment's faces) as <paramref name="version"/>. <paramref name="mislabelling"/>
+    /// rotates its output classes, so it names every face wrongly (each class's recall near 0): a bad
+    /// active model that any real training beats.
+    /// </summary>
+    public static string Trained(string directory, string version, bool mislabelling = false)
+    {
+        var fixture = ModelFolder.Load(Path.Combine(RepositoryPaths.Root, "FaceMask.Tests", "Fixtures", "Models", "synthetic-good"));
+        var model = mislabelling ? RotateOutputs(fixture.Model) : fixture.Model;
+        var path = Path.Combine(directory, version);
+        ModelFolder.Save(path, model, fixture.Metadata with { Version = version, Created = DateTimeOffset.UtcNow }, fixture.Metrics, overwrite: true);
+        return path;
+    }
+
+    private static FaceMask.Training.Keras.KerasModel RotateOutputs(FaceMask.Training.Keras.KerasModel model)
+    {
+        var (name, weights) = model.Weights.Last(w => w.Value.TryGetValue("kernel", out var k) && k.Shape.Length == 2);
+        var kernel = weights["kernel"];
+        var bias = weights["bias"];
+        int inputs = kernel.Shape[0], outputs = kernel.Shape[1];
+        var rotatedKernel = new float[kernel.Data.Length];
+        var rotatedBias = new float[bias.Data.Length];
+        for (var c = 0; c < outputs; c++)
+        {
+            var to = (c + 1) % outputs;
+            rotatedBias[to] = bias.Data[c];
+            for (var i = 0; i < inputs; i++)
+            {
+                rotatedKernel[(i * outputs) + to] = kernel.Data[(i * outputs) + c];
+            }
+        }
+
+        var all = model.Weights.ToDictionary(w => w.Key, w => w.Value);
+        all[name] = new Dictionary<string, FaceMask.Training.Keras.WeightTensor>(weights)
+        {
+            ["kernel"] = kernel with { Data = rotatedKernel },
+            ["bias"] = bias with { Data = rotatedBias },
+        };
+        return new FaceMask.Training.Keras.KerasModel(model.Spec, all);
+    }
+
     public static string Write(string directory, string version = "test-v1", int inputSize = 32, int seed = 1)
     {
         var spec = Architectures.Create(Architectures.Default, inputSize, 3);

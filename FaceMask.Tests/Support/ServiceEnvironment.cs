@@ -15,6 +15,14 @@ public enum Storage
     Postgres,
 }
 
+/// <summary>What the environment's first active model is.</summary>
+public enum InitialModel
+{
+    Untrained,
+    Trained,
+    Mislabelling,
+}
+
 /// <summary>
 /// Everything a retraining service needs on disk, in a temporary folder: Dataset/ with generated
 /// faces, DatasetNew/, Dataset_Split/, models/ with an initial (untrained) model, App_Data/; plus
@@ -40,12 +48,17 @@ public sealed class ServiceEnvironment : IAsyncDisposable
 
     public string Models => directory.Combine("models");
 
+    public string ReferenceSet => directory.Combine("ReferenceSet");
+
+    public string RetrainSplits => directory.Combine("Dataset_Split", "retrains");
+
     public string InitialModel { get; private set; } = string.Empty;
 
     public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value ? value : null;
 
     /// <summary>Creates the environment; skips the test when PostgreSQL is asked for and not available.</summary>
-    public static ServiceEnvironment Create(Storage storage, int facesPerClass = 40, int seed = 5)
+    /// <param name="initialModel">The first active model: untrained (plumbing only), trained, or trained but mislabelling every face.</param>
+    public static ServiceEnvironment Create(Storage storage, int facesPerClass = 60, int seed = 5, InitialModel initialModel = Support.InitialModel.Untrained)
     {
         if (storage == Storage.Postgres)
         {
@@ -58,12 +71,22 @@ public sealed class ServiceEnvironment : IAsyncDisposable
             SyntheticFaces.WriteDataset(environment.Dataset, facesPerClass, seed, size: 64);
         }
 
-        environment.InitialModel = TestModels.Write(environment.Models, "facemask-v1", inputSize: 32);
+        environment.InitialModel = initialModel switch
+        {
+            Support.InitialModel.Trained => TestModels.Trained(environment.Models, "facemask-v1"),
+            Support.InitialModel.Mislabelling => TestModels.Trained(environment.Models, "facemask-v1", mislabelling: true),
+            _ => TestModels.Write(environment.Models, "facemask-v1", inputSize: 32),
+        };
         return environment;
     }
 
     /// <summary>Starts a service instance over this environment, with extra settings on top.</summary>
-    public ApiFactory Start(IReadOnlyDictionary<string, string?>? extra = null)
+    public ApiFactory Start(IReadOnlyDictionary<string, string?>? extra = null) => new(Settings(extra));
+
+    /// <summary>Starts the service as a child process over this environment (to be killed for real).</summary>
+    public ServiceProcess StartProcess(IReadOnlyDictionary<string, string?>? extra = null) => ServiceProcess.Start(Settings(extra));
+
+    private Dictionary<string, string?> Settings(IReadOnlyDictionary<string, string?>? extra)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -72,6 +95,7 @@ public sealed class ServiceEnvironment : IAsyncDisposable
             ["Paths:DatasetNew"] = DatasetNew,
             ["Paths:DatasetSplit"] = directory.Combine("Dataset_Split"),
             ["Paths:Models"] = Models,
+            ["Paths:ReferenceSet"] = ReferenceSet,
             ["Jobs:SqliteDirectory"] = directory.Combine("App_Data"),
             ["Jobs:PollSeconds"] = "0.2",
             ["Registry:PollSeconds"] = "0.3",
@@ -95,7 +119,7 @@ public sealed class ServiceEnvironment : IAsyncDisposable
             settings[key] = value;
         }
 
-        return new ApiFactory(settings);
+        return settings;
     }
 
     /// <summary>Polls <c>/api/jobs/{id}</c> until the retrain ends; returns every status seen.</summary>

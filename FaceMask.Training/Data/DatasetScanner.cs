@@ -77,15 +77,23 @@ public static class DatasetScanner
             results.OfType<UnreadableFile>().ToList());
     }
 
+    /// <summary>
+    /// Reads one image that is not on disk yet (an upload being checked), exactly as a scan would
+    /// read it from <c>source/relativePath</c>.
+    /// </summary>
+    /// <exception cref="ImageRejectedException">The bytes are not a usable image.</exception>
+    public static DatasetImage Read(string source, string className, string relativePath, byte[] bytes, ImageLimits? limits = null)
+    {
+        using var image = ImageDecoder.Decode(bytes, out var header, limits);
+        return new DatasetImage(source, relativePath, className, Convert.ToHexStringLower(SHA256.HashData(bytes)), header, ImageFingerprint.Compute(image));
+    }
+
     private static object Read(string source, string className, string relativePath, ImageLimits? limits)
     {
         var path = Path.Combine(source, relativePath);
         try
         {
-            var bytes = File.ReadAllBytes(path);
-            using var image = ImageDecoder.Decode(bytes, out var header, limits);
-            return new DatasetImage(source, relativePath, className, Convert.ToHexStringLower(SHA256.HashData(bytes)),
-                header, ImageFingerprint.Compute(image));
+            return Read(source, className, relativePath, File.ReadAllBytes(path), limits);
         }
         catch (Exception e) when (e is ImageRejectedException or IOException or UnauthorizedAccessException)
         {

@@ -2,7 +2,10 @@ using FaceMask.Training.Common;
 
 namespace FaceMask.Training.Data;
 
-/// <summary>The contents of <c>Dataset_Split/split.json</c>: how the split was made and where every source file went.</summary>
+/// <summary>
+/// The contents of <c>Dataset_Split/split.json</c>: how the split was made and where every source
+/// file went; <c>withheld</c> lists the source files left out because they copy a reserved (reference) image.
+/// </summary>
 public sealed record SplitManifest(
     int Version,
     DateTimeOffset Created,
@@ -14,7 +17,8 @@ public sealed record SplitManifest(
     string Fingerprint,
     int Groups,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts,
-    IReadOnlyList<SplitManifestFile> Files)
+    IReadOnlyList<SplitManifestFile> Files,
+    IReadOnlyList<SplitManifestFile>? Withheld = null)
 {
     public const string FileName = "split.json";
 
@@ -44,7 +48,8 @@ public sealed record SplitManifest(
             SplitPlan.Fingerprint(scan),
             plan.GroupCount,
             plan.Counts().ToDictionary(p => p.Key.FolderName(), p => p.Value),
-            files);
+            files,
+            plan.Withheld.Select(image => new SplitManifestFile(image.Source, image.RelativePath, image.Class, image.Sha256, -1, "withheld", string.Empty)).ToList());
     }
 }
 

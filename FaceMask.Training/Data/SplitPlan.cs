@@ -19,15 +19,20 @@ public sealed record SplitOptions
 /// </summary>
 public sealed class SplitPlan
 {
-    private SplitPlan(DatasetScan scan, SplitOptions options, int[] groupOfImage, SplitPart[] partOfGroup)
+    private SplitPlan(DatasetScan scan, SplitOptions options, int[] groupOfImage, SplitPart[] partOfGroup, IReadOnlyList<DatasetImage> withheld)
     {
         Scan = scan;
         Options = options;
         GroupOfImage = groupOfImage;
         PartOfGroup = partOfGroup;
+        Withheld = withheld;
     }
 
+    /// <summary>The images that are split (the scan less the withheld ones).</summary>
     public DatasetScan Scan { get; }
+
+    /// <summary>Images of the data left out of every part: copies or near-duplicates of reserved images.</summary>
+    public IReadOnlyList<DatasetImage> Withheld { get; }
 
     public SplitOptions Options { get; }
 
@@ -40,12 +45,39 @@ public sealed class SplitPlan
 
     public SplitPart PartOf(int imageIndex) => PartOfGroup[GroupOfImage[imageIndex]];
 
-    public static SplitPlan Create(DatasetScan scan, SplitOptions options)
+    /// <param name="reserved">
+    /// Images no part may contain, nor any near-duplicate of them (a reference set kept for
+    /// evaluation): they are grouped together with the data, and every group that holds one is withheld.
+    /// </param>
+    public static SplitPlan Create(DatasetScan scan, SplitOptions options, IReadOnlyList<DatasetImage>? reserved = null)
     {
         options.Fractions.Validate();
-        var groups = NearDuplicateGrouper.Group(scan.Images.Select(i => i.Fingerprint).ToList(), options.NearDuplicates);
-        var parts = GroupSplitter.Assign(scan.ClassIndices(), groups, scan.Classes.Count, options.Fractions, options.Seed);
-        return new SplitPlan(scan, options, groups, parts);
+        reserved ??= [];
+        var fingerprints = scan.Images.Select(i => i.Fingerprint).Concat(reserved.Select(r => r.Fingerprint)).ToList();
+        var allGroups = NearDuplicateGrouper.Group(fingerprints, options.NearDuplicates);
+        var reservedHashes = reserved.Select(r => r.Sha256).ToHashSet(StringComparer.Ordinal);
+        var reservedGroups = allGroups.Skip(scan.Images.Count).ToHashSet();
+        var kept = Enumerable.Range(0, scan.Images.Count)
+            .Where(i => !reservedGroups.Contains(allGroups[i]) && !reservedHashes.Contains(scan.Images[i].Sha256))
+            .ToList();
+        var withheld = Enumerable.Range(0, scan.Images.Count).Except(kept).Select(i => scan.Images[i]).ToList();
+
+        // Renumber the remaining groups densely, in order of first appearance.
+        var renumbered = new Dictionary<int, int>();
+        var groups = kept.Select(i => renumbered.TryGetValue(allGroups[i], out var g) ? g : renumbered[allGroups[i]] = renumbered.Count).ToArray();
+        var splitScan = withheld.Count == 0 ? scan : scan with { Images = kept.Select(i => scan.Images[i]).ToList() };
+        var parts = GroupSplitter.Assign(splitScan.ClassIndices(), groups, splitScan.Classes.Count, options.Fractions, options.Seed);
+        return new SplitPlan(splitScan, options, groups, parts, withheld);
+    }
+
+    /// <summary>Classes that end up with no image in some part, with the parts they miss: such a split cannot train and evaluate a model.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<SplitPart>> MissingParts()
+    {
+        var counts = Counts();
+        return Scan.Classes
+            .Select(c => (Class: c, Missing: (IReadOnlyList<SplitPart>)Enum.GetValues<SplitPart>().Where(p => counts[p][c] == 0).ToList()))
+            .Where(m => m.Missing.Count > 0)
+            .ToDictionary(m => m.Class, m => m.Missing);
     }
 
     /// <summary>Images per part and class (duplicates counted once per distinct file content).</summary>

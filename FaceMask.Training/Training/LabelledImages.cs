@@ -71,7 +71,12 @@ public sealed class LabelledImages
                 ? Directory.EnumerateFiles(Path.Combine(directory, name)).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).Select(f => (Path: f, Label: label))
                 : [])
             .ToList();
+        return Load(classes, files, side, progress);
+    }
 
+    /// <summary>Loads the listed files with their class indices into <paramref name="classes"/>, resized to <paramref name="side"/> pixels square.</summary>
+    public static LabelledImages Load(IReadOnlyList<string> classes, IReadOnlyList<(string Path, int Label)> files, int side, IProgress<int>? progress = null)
+    {
         var pixels = new byte[files.Count][];
         var errors = new string?[files.Count];
         var done = 0;

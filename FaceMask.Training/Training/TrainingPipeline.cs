@@ -60,6 +60,12 @@ public static class TrainingPipeline
     public static TrainingOutcome Run(TrainingRequest request, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var wall = Stopwatch.StartNew();
+        if (!request.Overwrite && Directory.Exists(request.OutputDirectory))
+        {
+            // Checked before any work: finding out after the last epoch wastes the whole run.
+            throw new ArgumentException($"Model folder '{request.OutputDirectory}' already exists; choose another name or pass --overwrite.");
+        }
+
         var split = request.SplitDirectory;
         var manifestPath = Path.Combine(split, SplitManifest.FileName);
         var manifest = File.Exists(manifestPath) ? SplitManifest.Load(split) : null;

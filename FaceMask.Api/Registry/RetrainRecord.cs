@@ -1,0 +1,33 @@
+namespace FaceMask.Api.Registry;
+
+/// <summary>The state of a whole retrain (split, train, evaluate, promote).</summary>
+public enum RetrainState
+{
+    Enqueued,
+    Processing,
+    Succeeded,
+    Failed,
+
+    /// <summary>Stopped by an operator; the served model is untouched.</summary>
+    Cancelled,
+}
+
+/// <summary>One retrain, as <c>GET /api/jobs/{id}</c> reports it.</summary>
+/// <param name="Heartbeat">Last sign of life of the worker running its current stage.</param>
+public sealed record RetrainRecord(
+    Guid Id,
+    RetrainState State,
+    string Stage,
+    string? ProgressJson,
+    string TargetVersion,
+    DateTimeOffset Created,
+    DateTimeOffset? Started,
+    DateTimeOffset? Finished,
+    string? ResultVersion,
+    string? Decision,
+    string? Error,
+    string? JobIds,
+    DateTimeOffset? Heartbeat = null)
+{
+    public bool IsRunning => State is RetrainState.Enqueued or RetrainState.Processing;
+}

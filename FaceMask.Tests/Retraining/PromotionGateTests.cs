@@ -1,0 +1,89 @@
+using FaceMask.Api.Jobs;
+using FaceMask.Training.Data;
+using FaceMask.Training.Evaluation;
+using FaceMask.Training.Models;
+
+namespace FaceMask.Tests.Retraining;
+
+/// <summary>The promotion rule on its own: what promotes, and every reason that keeps a candidate.</summary>
+public sealed class PromotionGateTests
+{
+    private static readonly string[] Classes = ["mask_weared_incorrect", "with_mask", "without_mask"];
+    private static readonly ReferenceVersion Reference = new(1, DateTimeOffset.UnixEpoch, "test", "f", Classes.ToDictionary(c => c, _ => 10),
+        [.. Classes.Select(c => new ReferenceImage(c, c, c))]);
+
+    [Fact]
+    public void A_candidate_no_worse_on_every_class_is_promoted()
+    {
+        var decision = Decide(Figures("v2", [10, 9, 10]), Figures("v1", [10, 9, 9]));
+
+        Assert.True(decision.Promote, decision.Summary);
+        Assert.StartsWith("promoted: on ref-v1", decision.Summary);
+        Assert.Empty(decision.Reasons);
+    }
+
+    [Fact]
+    public void A_better_average_does_not_hide_a_class_that_got_worse()
+    {
+        // Macro-F1 improves, but incorrectly worn masks are missed more often: the error that matters most.
+        var decision = Decide(Figures("v2", [7, 10, 10]), Figures("v1", [8, 8, 8]));
+
+        Assert.False(decision.Promote);
+        var reason = Assert.Single(decision.Reasons);
+        Assert.Equal("recall of mask_weared_incorrect on ref-v1 0.7000 vs v1's 0.8000: a drop of 0.1000 > 0.0200", reason);
+    }
+
+    [Fact]
+    public void Macro_F1_below_the_active_minus_the_margin_keeps_the_candidate()
+    {
+        var options = new RetrainOptions { PromotionMargin = -0.05, MaxClassRecallDrop = 1 }; // an operator demands a clear improvement
+
+        var decision = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 9]), Metadata("v1"), Figures("v1", [10, 10, 8]), Reference, options);
+
+        Assert.False(decision.Promote);
+        Assert.StartsWith("macro-F1 on ref-v1", Assert.Single(decision.Reasons));
+    }
+
+    [Fact]
+    public void Nothing_comparable_never_promotes()
+    {
+        var noActive = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), null, null, Reference, new RetrainOptions());
+        var otherClasses = PromotionGate.Decide(Metadata("v2") with { Classes = ["a", "b", "c"] }, Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), Reference, new RetrainOptions());
+        var otherInput = PromotionGate.Decide(Metadata("v2") with { InputSize = [64, 64] }, Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), Reference, new RetrainOptions());
+        var noReference = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), null, new RetrainOptions());
+        var partialReference = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]),
+            Reference with { Counts = new Dictionary<string, int> { ["with_mask"] = 10 } }, new RetrainOptions());
+
+        Assert.Contains("no comparable active model", Assert.Single(noActive.Reasons));
+        Assert.Contains(otherClasses.Reasons, r => r.Contains("classes (a, b, c) differ from v1's"));
+        Assert.Contains(otherClasses.Reasons, r => r.Contains("has no images of a, b, c"));
+        Assert.Contains("input contract (64x64 RGB", Assert.Single(otherInput.Reasons));
+        Assert.Contains("no reference set", Assert.Single(noReference.Reasons));
+        Assert.Contains("no images of mask_weared_incorrect, without_mask", Assert.Single(partialReference.Reasons));
+        Assert.All(new[] { noActive, otherClasses, otherInput, noReference, partialReference }, d => Assert.StartsWith("kept as candidate: ", d.Summary));
+    }
+
+    private static PromotionDecision Decide(ModelFigures candidate, ModelFigures active) =>
+        PromotionGate.Decide(Metadata(candidate.Version), candidate, Metadata(active.Version), active, Reference, new RetrainOptions());
+
+    /// <summary>Figures of a model that gets <paramref name="correct"/>[c] of 10 images of class c right (the rest called the next class).</summary>
+    private static ModelFigures Figures(string version, int[] correct)
+    {
+        var truth = new List<int>();
+        var predicted = new List<int>();
+        for (var c = 0; c < Classes.Length; c++)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                truth.Add(c);
+                predicted.Add(i < correct[c] ? c : (c + 1) % Classes.Length);
+            }
+        }
+
+        var report = ClassificationReport.Compute(Classes, truth, predicted);
+        return new ModelFigures(version, report, report);
+    }
+
+    private static ModelMetadata Metadata(string version) =>
+        new(version, Classes, [32, 32], new PreprocessingMetadata("RGB", 1f / 255f, 0f), "facemask-wide", 1, 1, null, null, null, DateTimeOffset.UnixEpoch, null);
+}
