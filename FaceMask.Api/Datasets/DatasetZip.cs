@@ -38,8 +38,9 @@ public static class DatasetZip
         {
             archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or ArgumentOutOfRangeException or IOException)
         {
+            // Too short to hold a zip's end record, for one, fails inside ZipArchive with ArgumentOutOfRangeException.
             throw new UnsafeZipException($"The dataset is not a readable zip file: {e.Message}");
         }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FaceMask.Training.Data;
 using FaceMask.Training.Training;
 
 namespace FaceMask.Api.Jobs;
@@ -53,6 +54,9 @@ public sealed class RetrainOptions
     /// <summary>A retrain is refused before anything is enqueued when a class has fewer distinct images than this.</summary>
     [Range(1, 1_000_000)]
     public int MinImagesPerClass { get; set; } = 50;
+
+    /// <summary>The split every retrain (and the reference set's seed) uses.</summary>
+    public SplitOptions ToSplitOptions() => new() { Seed = Seed, Fractions = new SplitFractions(ValFraction, TestFraction) };
 
     public TrainingOptions ToTrainingOptions() => new()
     {

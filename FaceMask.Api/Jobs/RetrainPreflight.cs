@@ -24,9 +24,11 @@ public sealed record RetrainReadiness(RetrainRefusal? Refusal, SplitPlan? Plan =
 /// the operator asks for a new class set), every class of the active model has data, every class
 /// has <c>Training:MinImagesPerClass</c> distinct images, and a leak-free split (near-duplicates
 /// grouped, the reference set withheld) leaves every class images in train, val and test.
-/// The cheap checks run first; only the last one groups near-duplicates.
+/// The cheap checks run first; only the last one groups near-duplicates (remembered, so the split
+/// stage that follows on this replica does not group the same data again).
 /// </summary>
-public sealed class RetrainPreflight(ResolvedPaths paths, ModelHost host, ReferenceSets references, IOptions<RetrainOptions> options, IOptions<UploadOptions> uploads)
+public sealed class RetrainPreflight(
+    ResolvedPaths paths, ModelHost host, ReferenceSets references, NearDuplicateCache groupings, IOptions<RetrainOptions> options, IOptions<UploadOptions> uploads)
 {
     /// <summary>Checks the data on disk plus <paramref name="pending"/> (uploads about to be added).</summary>
     public RetrainReadiness Check(IReadOnlyList<LabelledUpload> pending, bool newClassSet, CancellationToken cancellationToken)
@@ -110,7 +112,7 @@ public sealed class RetrainPreflight(ResolvedPaths paths, ModelHost host, Refere
         {
             var primary = data.Images.Where(i => i.Source == paths.Dataset).ToList();
             var fromPrimary = primary.Count > 0 && data.Classes.All(c => primary.Any(i => i.Class == c));
-            seed = references.SeedFrom(fromPrimary ? data with { Images = primary } : data);
+            seed = references.SeedFrom(fromPrimary ? data with { Images = primary } : data, groupings.Group);
             reserved = seed;
         }
         else
@@ -118,7 +120,7 @@ public sealed class RetrainPreflight(ResolvedPaths paths, ModelHost host, Refere
             reserved = references.Reserved(reference, cancellationToken);
         }
 
-        var plan = SplitPlan.Create(data, new SplitOptions { Seed = settings.Seed, Fractions = new SplitFractions(settings.ValFraction, settings.TestFraction) }, reserved);
+        var plan = SplitPlan.Create(data, settings.ToSplitOptions(), reserved, groupings.Group);
         var gaps = plan.MissingParts();
         if (gaps.Count > 0)
         {

@@ -38,10 +38,9 @@ public sealed class ReferenceSets(ResolvedPaths paths, IOptions<RetrainOptions> 
     /// What version 1 would hold: the test part of a split of the primary data alone (the data the
     /// shipped model was trained on), or of all the data when the primary folder is empty.
     /// </summary>
-    public IReadOnlyList<DatasetImage> SeedFrom(DatasetScan primary)
+    public IReadOnlyList<DatasetImage> SeedFrom(DatasetScan primary, Func<IReadOnlyList<DatasetImage>, NearDuplicateSettings, int[]>? group = null)
     {
-        var settings = options.Value;
-        var plan = SplitPlan.Create(primary, new SplitOptions { Seed = settings.Seed, Fractions = new SplitFractions(settings.ValFraction, settings.TestFraction) });
+        var plan = SplitPlan.Create(primary, options.Value.ToSplitOptions(), group: group);
         return plan.Scan.Images.Where((_, i) => plan.PartOf(i) == SplitPart.Test).ToList();
     }
 

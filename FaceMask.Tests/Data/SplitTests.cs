@@ -41,6 +41,27 @@ public sealed class SplitTests : IClassFixture<SplitTests.Fixture>
     }
 
     [Fact]
+    public void Reserved_images_and_every_copy_of_their_faces_are_withheld_and_the_grouping_can_be_reused()
+    {
+        // Reserve one image of each of three faces that have copies: the first stays in the data
+        // too (a byte-identical file), the other two are taken out of it (they live only in the reference set).
+        var byFace = fixture.Scan.Images.GroupBy(i => fixture.Dataset.FaceOf[i.RelativePath]).Where(g => g.Count() > 1).Take(3).ToList();
+        var reservedFaces = byFace.Select(g => g.Key).ToHashSet();
+        var reserved = byFace.Select(g => g.First()).ToList();
+        var data = fixture.Scan with { Images = fixture.Scan.Images.Except(reserved.Skip(1)).ToList() };
+        var cache = new NearDuplicateCache();
+
+        var plan = SplitPlan.Create(data, new SplitOptions { Seed = 42 }, reserved, cache.Group);
+        var again = SplitPlan.Create(data, new SplitOptions { Seed = 42 }, reserved, cache.Group);
+
+        Assert.DoesNotContain(plan.Scan.Images, i => reservedFaces.Contains(fixture.Dataset.FaceOf[i.RelativePath]));
+        Assert.All(plan.Withheld, i => Assert.Contains(fixture.Dataset.FaceOf[i.RelativePath], reservedFaces));
+        Assert.Equal(data.Images.Count, plan.Scan.Images.Count + plan.Withheld.Count);
+        Assert.Equal(Parts(plan), Parts(again));
+        Assert.Equal((1, 1), cache.Counts); // the second plan grouped nothing
+    }
+
+    [Fact]
     public void Every_copy_of_a_face_lands_in_the_same_part()
     {
         foreach (var seed in new[] { 1, 2, 3, 42 })

@@ -121,6 +121,7 @@ public sealed class DatasetUploadTests : IAsyncLifetime
 
     public static TheoryData<string, string> UnsafeZips => new()
     {
+        { "empty", "not a readable zip" },
         { "traversal", "path traversal" },
         { "absolute", "absolute" },
         { "symlink", "is a link" },
@@ -136,6 +137,7 @@ public sealed class DatasetUploadTests : IAsyncLifetime
         var good = TestImages.Face(MaskState.Correct, 40);
         var zip = kind switch
         {
+            "empty" => [],
             "traversal" => Zip(("with_mask/ok.jpg", good), ("with_mask/../../../escape.jpg", good)),
             "absolute" => Zip(("with_mask/ok.jpg", good), ("/etc/with_mask/abs.jpg", good)),
             "symlink" => ZipWithModes(("with_mask/ok.jpg", good, 0), ("with_mask/link.jpg", "/etc/passwd"u8.ToArray(), 0xA1FF)),

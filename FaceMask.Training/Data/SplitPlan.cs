@@ -49,17 +49,23 @@ public sealed class SplitPlan
     /// Images no part may contain, nor any near-duplicate of them (a reference set kept for
     /// evaluation): they are grouped together with the data, and every group that holds one is withheld.
     /// </param>
-    public static SplitPlan Create(DatasetScan scan, SplitOptions options, IReadOnlyList<DatasetImage>? reserved = null)
+    /// <param name="group">Near-duplicate grouping of a list of images (a <see cref="NearDuplicateCache"/>, say); by default computed afresh.</param>
+    public static SplitPlan Create(DatasetScan scan, SplitOptions options, IReadOnlyList<DatasetImage>? reserved = null, Func<IReadOnlyList<DatasetImage>, NearDuplicateSettings, int[]>? group = null)
     {
         options.Fractions.Validate();
+        group ??= (images, settings) => NearDuplicateGrouper.Group(images.Select(i => i.Fingerprint).ToList(), settings);
         reserved ??= [];
-        var fingerprints = scan.Images.Select(i => i.Fingerprint).Concat(reserved.Select(r => r.Fingerprint)).ToList();
-        var allGroups = NearDuplicateGrouper.Group(fingerprints, options.NearDuplicates);
         var reservedHashes = reserved.Select(r => r.Sha256).ToHashSet(StringComparer.Ordinal);
-        var reservedGroups = allGroups.Skip(scan.Images.Count).ToHashSet();
-        var kept = Enumerable.Range(0, scan.Images.Count)
-            .Where(i => !reservedGroups.Contains(allGroups[i]) && !reservedHashes.Contains(scan.Images[i].Sha256))
-            .ToList();
+
+        // Reserved images that are copies of data images need no grouping of their own: their
+        // copies' groups are theirs. Only the others are grouped along with the data.
+        var dataHashes = scan.Images.Select(i => i.Sha256).ToHashSet(StringComparer.Ordinal);
+        var outside = reserved.Where(r => !dataHashes.Contains(r.Sha256)).ToList();
+        var allGroups = group(outside.Count == 0 ? scan.Images : [.. scan.Images, .. outside], options.NearDuplicates);
+        var reservedGroups = allGroups.Skip(scan.Images.Count)
+            .Concat(scan.Images.Select((image, i) => (image, i)).Where(p => reservedHashes.Contains(p.image.Sha256)).Select(p => allGroups[p.i]))
+            .ToHashSet();
+        var kept = Enumerable.Range(0, scan.Images.Count).Where(i => !reservedGroups.Contains(allGroups[i])).ToList();
         var withheld = Enumerable.Range(0, scan.Images.Count).Except(kept).Select(i => scan.Images[i]).ToList();
 
         // Renumber the remaining groups densely, in order of first appearance.
