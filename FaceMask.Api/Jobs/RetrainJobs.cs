@@ -237,7 +237,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
             : null;
         if (rerun)
         {
-            RemoveLeftovers(retrain);
+            await RemoveLeftoversAsync(retrain);
             logger.LogWarning("Retrain {Id}: {Stage} runs again, {Recovery}", retrainId, stageName, recovery);
         }
 
@@ -282,7 +282,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
                 throw;
             }
 
-            RemoveLeftovers(cancelled, removeSplit: true);
+            await RemoveLeftoversAsync(cancelled, removeSplit: true);
             logger.LogInformation("Retrain {Id}: {Stage} stopped, the retrain was cancelled", retrainId, stageName);
             return "cancelled";
         }
@@ -292,7 +292,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
     /// Removes what an interrupted or cancelled stage may have left: staging folders, and for a
     /// cancelled retrain its split and an unregistered model folder. A registered model is never touched.
     /// </summary>
-    private void RemoveLeftovers(RetrainRecord retrain, bool removeSplit = false)
+    private async Task RemoveLeftoversAsync(RetrainRecord retrain, bool removeSplit = false)
     {
         var split = paths.RetrainSplit(retrain.TargetVersion);
         var staging = (Directory.Exists(split) ? Directory.EnumerateDirectories(split, ".staging-*") : [])
@@ -302,7 +302,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
         {
             doomed.Add(split);
             var model = ModelPath(retrain);
-            if (registry.GetAsync(retrain.TargetVersion).GetAwaiter().GetResult() is null)
+            if (await registry.GetAsync(retrain.TargetVersion) is null)
             {
                 doomed.Add(model);
             }
@@ -328,8 +328,17 @@ public sealed class RetrainJobs(RetrainJobServices services)
         return error;
     }
 
-    /// <summary>Records progress of a running stage; cancels the stage when the retrain has ended meanwhile.</summary>
+    /// <summary>Records progress of a running stage; when the retrain has ended meanwhile, cancels the stage and throws.</summary>
     private async Task ReportAsync(Stage stage, RetrainProgress progress)
+    {
+        if (!await TryReportAsync(stage, progress))
+        {
+            stage.Token.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Records progress; false (and the stage's token cancelled) when the retrain has ended meanwhile. Never throws for that.</summary>
+    private async Task<bool> TryReportAsync(Stage stage, RetrainProgress progress)
     {
         var recorded = await registry.UpdateRetrainAsync(stage.Retrain with
         {
@@ -339,8 +348,9 @@ public sealed class RetrainJobs(RetrainJobServices services)
         if (!recorded)
         {
             stage.Cancel();
-            stage.Token.ThrowIfCancellationRequested();
         }
+
+        return recorded;
     }
 
     /// <summary>One running stage: its record as it began, the progress before it, and its cancellation.</summary>
@@ -394,11 +404,13 @@ public sealed class RetrainJobs(RetrainJobServices services)
             var epoch = lastEpoch = training?.Completed ?? lastEpoch;
             var progress = new RetrainProgress(RetrainStages.Train, value.Message, training?.Epoch, training?.Epochs, training?.Step, training?.Steps,
                 training?.Loss, training?.ImagesPerSecond, epoch?.ValAccuracy, epoch?.ValMacroF1);
+            // Runs on a thread-pool callback (Progress<T>): it must not throw. A retrain that has
+            // ended cancels the stage's token, which the trainer observes.
             try
             {
-                jobs.ReportAsync(stage, progress).GetAwaiter().GetResult();
+                jobs.TryReportAsync(stage, progress).GetAwaiter().GetResult();
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
                 jobs.logger.LogWarning(e, "Could not record training progress");
             }

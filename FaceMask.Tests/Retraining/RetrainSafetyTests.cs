@@ -185,7 +185,11 @@ public sealed class RetrainSafetyTests
         var statusUrl = await RetrainTests.StartRetrainAsync(client);
         await RetrainTests.WaitUntilAsync(async () => IsTraining(await client.GetFromJsonAsync<JsonElement>(statusUrl, Cancel)), TimeSpan.FromMinutes(2));
 
-        var cancel = await client.PostAsync(statusUrl + "/cancel", null, Cancel);
+        // Cancelled through another replica than the one training: the stage learns it through the registry.
+        await using var other = environment.Start();
+        using var otherClient = other.CreateClient();
+        await other.WaitUntilReadyAsync(otherClient);
+        var cancel = await otherClient.PostAsync(statusUrl + "/cancel", null, Cancel);
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal("Cancelled", (await cancel.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("state").GetString());
 
