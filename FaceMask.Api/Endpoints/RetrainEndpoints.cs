@@ -13,22 +13,6 @@ namespace FaceMask.Api.Endpoints;
 /// <summary><c>202</c> answer to a retrain request.</summary>
 public sealed record RetrainAccepted(Guid JobId, string StatusUrl, RetrainState State, bool AlreadyRunning, UploadResult? Upload, string? ReferenceSet);
 
-/// <summary>Whether the worker of a retrain shows signs of life.</summary>
-public enum JobHealth
-{
-    /// <summary>Enqueued: waiting for a worker.</summary>
-    Waiting,
-
-    /// <summary>Processing, with a recent heartbeat.</summary>
-    Running,
-
-    /// <summary>Processing, but its worker has not beaten for a while: it may have died; the stage is handed to a live replica once its job's invisibility timeout passes.</summary>
-    Stalled,
-
-    /// <summary>Succeeded, failed or cancelled.</summary>
-    Ended,
-}
-
 /// <summary>A retrain as <c>GET /api/jobs/{id}</c> reports it.</summary>
 public sealed record RetrainStatus(
     Guid Id,
@@ -46,16 +30,6 @@ public sealed record RetrainStatus(
     string? Decision,
     string? Error,
     RetrainJobIds? HangfireJobs);
-
-/// <summary>The services a retrain request needs.</summary>
-public sealed record RetrainRequestServices(
-    RetrainService Retrains,
-    RetrainPreflight Preflight,
-    ReferenceSets References,
-    DatasetStore Store,
-    ImageUpload Upload,
-    IOptions<DatasetUploadOptions> Limits,
-    IOptions<RetrainOptions> Options);
 
 /// <summary><c>POST /api/retrain</c> (admin), <c>GET /api/jobs</c>, <c>GET /api/jobs/{id}</c>, <c>POST /api/jobs/{id}/cancel</c> (admin).</summary>
 public static class RetrainEndpoints

@@ -9,10 +9,3 @@ public interface IJobKeepAlive
     void Touch(string jobId);
 }
 
-/// <summary>Hangfire.PostgreSql slides the invisibility timeout itself (<c>UseSlidingInvisibilityTimeout</c>).</summary>
-public sealed class StorageKeepsJobsAlive : IJobKeepAlive
-{
-    public void Touch(string jobId)
-    {
-    }
-}

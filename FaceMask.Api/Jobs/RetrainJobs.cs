@@ -9,34 +9,8 @@ using FaceMask.Training.Models;
 using FaceMask.Training.Training;
 using Hangfire;
 using Hangfire.Server;
-using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Jobs;
-
-/// <summary>Names of a retrain's stages, as records and progress show them.</summary>
-public static class RetrainStages
-{
-    public const string Queued = "queued";
-    public const string Split = "split";
-    public const string Train = "train";
-    public const string Evaluate = "evaluate";
-    public const string Promote = "promote";
-    public const string Done = "done";
-}
-
-/// <summary>The services the retrain stages share.</summary>
-public sealed record RetrainJobServices(
-    IModelRegistry Registry,
-    ResolvedPaths Paths,
-    ActiveModelWatcher Watcher,
-    RetrainPreflight Preflight,
-    ReferenceSets References,
-    RetrainCancellations Cancellations,
-    IJobKeepAlive KeepAlive,
-    TimeProvider Time,
-    IOptions<RetrainOptions> Options,
-    IOptions<JobsOptions> Jobs,
-    ILogger<RetrainJobs> Logger);
 
 /// <summary>
 /// The four Hangfire jobs of a retrain, chained as continuations: split, train, evaluate, promote.

@@ -9,15 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Jobs;
 
-/// <summary>Why a retrain cannot work, said before anything is enqueued or written.</summary>
-public sealed record RetrainRefusal(int Status, string Code, string Title, string Detail);
-
-/// <summary>What the checks found: a refusal, or the plan and (on the first retrain) the reference set to seed.</summary>
-public sealed record RetrainReadiness(RetrainRefusal? Refusal, SplitPlan? Plan = null, IReadOnlyList<DatasetImage>? Seed = null)
-{
-    public static RetrainReadiness Refused(int status, string code, string title, string detail) => new(new RetrainRefusal(status, code, title, detail));
-}
-
 /// <summary>
 /// The checks a retrain must pass, run on the request (with the images it uploads, not yet
 /// written) and again by the split stage: the labels are classes the active model knows (unless

@@ -5,22 +5,6 @@ using Hangfire;
 
 namespace FaceMask.Api.Jobs;
 
-/// <summary>The Hangfire job ids of one retrain's stages.</summary>
-public sealed record RetrainJobIds(string Split, string Train, string Evaluate, string Promote)
-{
-    public IEnumerable<string> All => [Split, Train, Evaluate, Promote];
-}
-
-/// <summary>What a cancel request achieved.</summary>
-public enum CancelOutcome
-{
-    Cancelled,
-    NotFound,
-
-    /// <summary>It had already ended, or its promote stage has begun (which cannot be interrupted half-way).</summary>
-    NotRunning,
-}
-
 /// <summary>
 /// Starts and cancels retrains: records one in the registry (a second request while one runs gets
 /// the running one back) and enqueues its four stages as a chain of Hangfire continuations.

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FaceMask.Tests.Api;
 using FaceMask.Tests.Support;
-using FaceMask.Training.Common;
 using FaceMask.Training.Data;
 using FaceMask.Training.Synthetic;
 using Hangfire;

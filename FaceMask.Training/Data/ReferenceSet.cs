@@ -4,24 +4,6 @@ using FaceMask.Training.Common;
 
 namespace FaceMask.Training.Data;
 
-/// <summary>One image of a reference set version: its class, content hash and file below the set's root.</summary>
-public sealed record ReferenceImage(string Class, string Sha256, string File);
-
-/// <summary>One version of a reference set: the full list of its images (a version only ever adds to the one before).</summary>
-public sealed record ReferenceVersion(
-    int Version,
-    DateTimeOffset Created,
-    string Origin,
-    string Fingerprint,
-    IReadOnlyDictionary<string, int> Counts,
-    IReadOnlyList<ReferenceImage> Images)
-{
-    public string Name => $"ref-v{Version}";
-}
-
-/// <summary>An image to add to a reference set: bytes (an upload) or a file to copy (a seed from a split).</summary>
-public sealed record NewReferenceImage(string Class, string Sha256, string Extension, byte[]? Bytes = null, string? SourcePath = null);
-
 /// <summary>
 /// A reference evaluation set: labelled images that no training run uses, kept to judge every
 /// model on the same fixed ground. Images are content-addressed (<c>images/&lt;class&gt;/&lt;sha256&gt;.&lt;ext&gt;</c>);

@@ -1,0 +1,16 @@
+using FaceMask.Api.Datasets;
+using FaceMask.Api.Jobs;
+using FaceMask.Api.Registry;
+using Microsoft.Extensions.Options;
+
+namespace FaceMask.Api.Endpoints;
+
+/// <summary>The services a retrain request needs.</summary>
+public sealed record RetrainRequestServices(
+    RetrainService Retrains,
+    RetrainPreflight Preflight,
+    ReferenceSets References,
+    DatasetStore Store,
+    ImageUpload Upload,
+    IOptions<DatasetUploadOptions> Limits,
+    IOptions<RetrainOptions> Options);

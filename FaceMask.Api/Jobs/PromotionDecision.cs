@@ -1,0 +1,4 @@
+namespace FaceMask.Api.Jobs;
+
+/// <summary>Whether a candidate replaces the active model, and every reason it does not.</summary>
+public sealed record PromotionDecision(bool Promote, string Summary, IReadOnlyList<string> Reasons);

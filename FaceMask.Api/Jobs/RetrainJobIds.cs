@@ -1,0 +1,7 @@
+namespace FaceMask.Api.Jobs;
+
+/// <summary>The Hangfire job ids of one retrain's stages.</summary>
+public sealed record RetrainJobIds(string Split, string Train, string Evaluate, string Promote)
+{
+    public IEnumerable<string> All => [Split, Train, Evaluate, Promote];
+}
