@@ -6,7 +6,7 @@ using FaceMask.Training.Common;
 using FaceMask.Training.Data;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Models;
-using FaceMask.Training.Training;
+using FaceMask.Training.Learning;
 using Hangfire;
 using Hangfire.Server;
 

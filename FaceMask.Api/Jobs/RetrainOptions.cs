@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FaceMask.Training.Data;
-using FaceMask.Training.Training;
+using FaceMask.Training.Learning;
 
 namespace FaceMask.Api.Jobs;
 

@@ -60,7 +60,7 @@ public class CliTests
         File.WriteAllText(Path.Combine(output, "keep.txt"), "operator's file");
 
         // No split exists either: that the folder is named in the error proves the check comes before any work.
-        var refused = Assert.Throws<ArgumentException>(() => FaceMask.Training.Training.TrainingPipeline.Run(new FaceMask.Training.Training.TrainingRequest
+        var refused = Assert.Throws<ArgumentException>(() => FaceMask.Training.Learning.TrainingPipeline.Run(new FaceMask.Training.Learning.TrainingRequest
         {
             SplitDirectory = directory.Combine("no-split"),
             OutputDirectory = output,
@@ -71,10 +71,38 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Invalid_options_are_refused()
+    public async Task Invalid_options_are_refused_with_exit_code_2()
     {
-        Assert.NotEqual(0, await FaceMaskCli.RunAsync(["split", "--data", ".", "--val", "0.6", "--test", "0.6"]));
-        Assert.NotEqual(0, await FaceMaskCli.RunAsync(["split"])); // --data is required
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["split", "--data", ".", "--val", "0.6", "--test", "0.6"]));
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["split"])); // --data is required: a parse error
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["train", "--split", "x", "--out", "y", "--epochs", "many"]));
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["no-such-command"]));
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["split", "--help"]));
+    }
+
+    [Fact]
+    public async Task Impossible_requests_end_with_a_clear_error_not_a_stack_trace()
+    {
+        using var directory = new TempDirectory();
+        var model = Path.Combine(RepositoryPaths.Root, "models", "facemask-v1");
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        int predictDirectory;
+        try
+        {
+            predictDirectory = await FaceMaskCli.RunAsync(["predict", "--model", model, directory.Path]);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        Assert.Equal(CliConsole.BadInput, predictDirectory);
+        using var line = JsonDocument.Parse(output.ToString().Trim());
+        Assert.Contains("is a folder", line.RootElement.GetProperty("error").GetString());
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["generate", "--out", directory.Combine("huge"), "--per-class", "1", "--size", "100000"]));
+        Assert.False(Directory.Exists(directory.Combine("huge")));
     }
 }
 

@@ -3,7 +3,7 @@ using FaceMask.Tests.Support;
 using FaceMask.Training.Keras;
 using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
-using FaceMask.Training.Training;
+using FaceMask.Training.Learning;
 using Microsoft.ML.OnnxRuntime;
 using ModelMetadata = FaceMask.Training.Models.ModelMetadata;
 

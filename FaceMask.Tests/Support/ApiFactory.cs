@@ -1,5 +1,5 @@
 using FaceMask.Training.Models;
-using FaceMask.Training.Training;
+using FaceMask.Training.Learning;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Synthetic;
-using FaceMask.Training.Training;
+using FaceMask.Training.Learning;
 
 namespace FaceMask.Tests.Training;
 

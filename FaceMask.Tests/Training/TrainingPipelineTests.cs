@@ -5,7 +5,7 @@ using FaceMask.Training.Cli;
 using FaceMask.Training.Data;
 using FaceMask.Training.Keras;
 using FaceMask.Training.Models;
-using FaceMask.Training.Training;
+using FaceMask.Training.Learning;
 
 namespace FaceMask.Tests.Training;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using FaceMask.Training.Common;
 using FaceMask.Training.Models;
-using FaceMask.Training.Training;
+using FaceMask.Training.Learning;
 using Spectre.Console;
 
 namespace FaceMask.Training.Cli;

@@ -7,6 +7,10 @@ namespace FaceMask.Training.Cli;
 /// <summary><c>facemask generate --out DIR --per-class N</c>: a procedural face dataset for demos, load tests and smoke training.</summary>
 internal static class GenerateCommand
 {
+    // A face is drawn in memory at full size: 4,096 px is 50 MB per image, far past any use here.
+    private const int MaxSize = 4096;
+    private const int MaxPerClass = 1_000_000;
+
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "Folder to write <class>/<file>.jpg into.", Required = true };
@@ -19,9 +23,9 @@ internal static class GenerateCommand
         };
         command.SetAction(parse => CliConsole.Run(() =>
         {
-            if (parse.GetValue(perClass) < 1 || parse.GetValue(size) < 16)
+            if (parse.GetValue(perClass) is < 1 or > MaxPerClass || parse.GetValue(size) is < 16 or > MaxSize)
             {
-                throw new ArgumentException("--per-class must be at least 1 and --size at least 16.");
+                throw new ArgumentException($"--per-class must be between 1 and {MaxPerClass:N0}, --size between 16 and {MaxSize} pixels.");
             }
 
             var paths = SyntheticFaces.WriteDataset(parse.GetRequiredValue(output), parse.GetValue(perClass), parse.GetValue(seed), parse.GetValue(size));

@@ -3,7 +3,7 @@ using System.Text.Json;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
-using FaceMask.Training.Training;
+using FaceMask.Training.Learning;
 
 namespace FaceMask.Training.Cli;
 
@@ -25,6 +25,11 @@ internal static class PredictCommand
                 string line;
                 try
                 {
+                    if (Directory.Exists(file))
+                    {
+                        throw new IOException($"'{file}' is a folder; pass image files (for example {Path.Combine(file, "*.jpg")}).");
+                    }
+
                     var probabilities = onnx.Classify(File.ReadAllBytes(file));
                     var best = Trainer.ArgMax(probabilities);
                     line = JsonSerializer.Serialize(new
@@ -35,7 +40,7 @@ internal static class PredictCommand
                         probabilities = classes.Select((name, i) => (name, p: probabilities[i])).ToDictionary(x => x.name, x => x.p),
                     });
                 }
-                catch (Exception e) when (e is ImageRejectedException or IOException)
+                catch (Exception e) when (e is ImageRejectedException or IOException or UnauthorizedAccessException)
                 {
                     line = JsonSerializer.Serialize(new { file, error = e.Message });
                     exitCode = CliConsole.BadInput;

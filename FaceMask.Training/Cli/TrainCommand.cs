@@ -1,6 +1,6 @@
 using System.CommandLine;
 using FaceMask.Training.Models;
-using FaceMask.Training.Training;
+using FaceMask.Training.Learning;
 using Spectre.Console;
 
 namespace FaceMask.Training.Cli;

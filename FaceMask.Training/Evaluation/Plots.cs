@@ -1,31 +1,11 @@
-using FaceMask.Training.Training;
 using ScottPlot;
 
 namespace FaceMask.Training.Evaluation;
 
-/// <summary>PNG plots saved with a model: training curves and the test confusion matrix (ScottPlot).</summary>
+/// <summary>The test confusion matrix as a PNG saved with a model (ScottPlot).</summary>
 public static class Plots
 {
-    public const string TrainingCurvesFile = "training_curves.png";
     public const string ConfusionMatrixFile = "confusion_matrix.png";
-
-    public static void TrainingCurves(IReadOnlyList<EpochResult> history, int bestEpoch, string path)
-    {
-        var epochs = history.Select(h => (double)h.Epoch).ToArray();
-        var plot = new Plot();
-        AddLine(plot, epochs, history.Select(h => h.TrainLoss), "train loss");
-        AddLine(plot, epochs, history.Select(h => h.ValLoss), "val loss");
-        AddLine(plot, epochs, history.Select(h => h.TrainAccuracy), "train accuracy");
-        AddLine(plot, epochs, history.Select(h => h.ValAccuracy), "val accuracy");
-        AddLine(plot, epochs, history.Select(h => h.ValMacroF1), "val macro-F1");
-        var best = plot.Add.VerticalLine(bestEpoch);
-        best.LinePattern = LinePattern.Dashed;
-        best.LegendText = $"best epoch ({bestEpoch})";
-        plot.Title("Training");
-        plot.Axes.Bottom.Label.Text = "epoch";
-        plot.ShowLegend(Alignment.MiddleRight);
-        plot.SavePng(path, 900, 520);
-    }
 
     public static void ConfusionMatrix(ConfusionMatrix confusion, string path)
     {
@@ -62,11 +42,5 @@ public static class Plots
         plot.Axes.Left.Label.Text = "true";
         plot.Title("Confusion matrix (test)");
         plot.SavePng(path, 760, 640);
-    }
-
-    private static void AddLine(Plot plot, double[] xs, IEnumerable<double> ys, string label)
-    {
-        var line = plot.Add.Scatter(xs, ys.ToArray());
-        line.LegendText = label;
     }
 }

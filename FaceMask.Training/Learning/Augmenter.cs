@@ -1,7 +1,7 @@
 using FaceMask.Training.Imaging;
 using OpenCvSharp;
 
-namespace FaceMask.Training.Training;
+namespace FaceMask.Training.Learning;
 
 /// <summary>
 /// Training augmentation aimed at the dataset's shortcuts: the incorrectly-worn class is mostly

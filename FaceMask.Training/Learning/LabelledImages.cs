@@ -1,7 +1,7 @@
 using FaceMask.Training.Imaging;
 using OpenCvSharp;
 
-namespace FaceMask.Training.Training;
+namespace FaceMask.Training.Learning;
 
 /// <summary>
 /// A class-per-folder image set decoded once into memory as small 8-bit BGR images, for the

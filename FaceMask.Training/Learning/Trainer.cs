@@ -8,7 +8,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace FaceMask.Training.Training;
+namespace FaceMask.Training.Learning;
 
 /// <summary>Settings of one training run.</summary>
 public sealed record TrainingOptions

@@ -1,6 +1,6 @@
 using FaceMask.Training.Keras;
 
-namespace FaceMask.Training.Training;
+namespace FaceMask.Training.Learning;
 
 /// <summary>
 /// The model architectures the trainer can build, as Keras specs. <see cref="Default"/> is the one

@@ -9,7 +9,7 @@ using FaceMask.Training.Onnx;
 using FaceMask.Training.Torch;
 using static TorchSharp.torch;
 
-namespace FaceMask.Training.Training;
+namespace FaceMask.Training.Learning;
 
 /// <summary>What to train: where the split is, where the model goes, how.</summary>
 public sealed record TrainingRequest
@@ -112,7 +112,7 @@ public static class TrainingPipeline
         ModelFolder.Save(request.OutputDirectory, result.Model, metadata, report, request.Overwrite, staging =>
         {
             File.WriteAllText(Path.Combine(staging, HistoryFile), Json.Serialize(result.History));
-            Plots.TrainingCurves(result.History, result.BestEpoch, Path.Combine(staging, Plots.TrainingCurvesFile));
+            TrainingCurvesPlot.Save(result.History, result.BestEpoch, Path.Combine(staging, TrainingCurvesPlot.FileName));
             Plots.ConfusionMatrix(report.ConfusionMatrix, Path.Combine(staging, Plots.ConfusionMatrixFile));
         });
 
