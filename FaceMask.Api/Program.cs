@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FaceMask.Api.Datasets;
 using FaceMask.Api.Endpoints;
+using FaceMask.Api.Errors;
 using FaceMask.Api.Inference;
 using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Jobs;
@@ -10,6 +11,8 @@ using FaceMask.Training.Data;
 using FluentValidation;
 using Hangfire;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Prometheus;
 using Scalar.AspNetCore;
 
@@ -27,12 +30,16 @@ AddOptions<DatasetUploadOptions>(DatasetUploadOptions.Section);
 AddOptions<AdminOptions>(AdminOptions.Section);
 
 // Body limits: Kestrel refuses larger bodies (413); a prediction upload is buffered in memory, so no temp files.
-var uploads = builder.Configuration.GetSection(UploadOptions.Section).Get<UploadOptions>() ?? new UploadOptions();
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = uploads.MaxRequestBytes);
-builder.Services.Configure<FormOptions>(form =>
+// Header limit: Kestrel's own refusal has no body, so it is set above the one ProblemResponses enforces.
+builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<UploadOptions>>((kestrel, uploads) =>
 {
-    form.MultipartBodyLengthLimit = uploads.MaxRequestBytes;
-    form.MemoryBufferThreshold = (int)Math.Min(int.MaxValue, uploads.MaxRequestBytes);
+    kestrel.Limits.MaxRequestBodySize = uploads.Value.MaxRequestBytes;
+    kestrel.Limits.MaxRequestHeadersTotalSize = ProblemResponses.MaxRequestHeadersBytes * 8;
+});
+builder.Services.AddOptions<FormOptions>().Configure<IOptions<UploadOptions>>((form, uploads) =>
+{
+    form.MultipartBodyLengthLimit = uploads.Value.MaxRequestBytes;
+    form.MemoryBufferThreshold = (int)Math.Min(int.MaxValue, uploads.Value.MaxRequestBytes);
 });
 
 builder.Services.ConfigureHttpJsonOptions(json =>
@@ -40,9 +47,8 @@ builder.Services.ConfigureHttpJsonOptions(json =>
     json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
     json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
 });
-builder.Services.AddProblemDetails();
-builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-builder.Services.AddOpenApi();
+builder.Services.AddProblemResponses();
+builder.Services.AddOpenApi(openApi => openApi.AddOperationTransformer(MultipartBody.DocumentAsync));
 builder.Services.AddDataProtection();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ContentPaths>();
@@ -55,8 +61,10 @@ builder.Services.AddSingleton<PredictionBatcher>();
 builder.Services.AddHostedService(services => services.GetRequiredService<PredictionBatcher>());
 builder.Services.AddSingleton<ActiveModelWatcher>();
 builder.Services.AddHostedService(services => services.GetRequiredService<ActiveModelWatcher>());
-builder.Services.AddSingleton<ImageUpload>();
-builder.Services.AddValidatorsFromAssemblyContaining<UploadedImageValidator>(ServiceLifetime.Singleton);
+builder.Services.AddSingleton<PredictionService>();
+builder.Services.AddSingleton<FormReader>();
+builder.Services.AddSingleton<LabelledUploadReader>();
+builder.Services.AddValidatorsFromAssemblyContaining<ImageUploadValidator>(ServiceLifetime.Singleton);
 builder.Services.AddHealthChecks().AddCheck<ModelReadyCheck>("model", tags: [HealthEndpoints.ReadyTag]);
 builder.Services.AddPredictionRateLimiting(builder.Configuration);
 
@@ -74,8 +82,7 @@ builder.Services.AddSingleton<AdminOnlyFilter>();
 builder.Services.AddSingleton<AdminDashboardFilter>();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseProblemResponses();
 var metrics = app.Services.GetRequiredService<ServiceMetrics>();
 app.UseHttpMetrics(options => options.SetMetricFactory(metrics.Factory));
 app.UseRateLimiter();

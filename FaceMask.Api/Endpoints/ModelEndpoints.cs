@@ -1,3 +1,4 @@
+using FaceMask.Api.Errors;
 using FaceMask.Api.Inference;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Models;
@@ -36,7 +37,7 @@ public static class ModelEndpoints
     {
         if (host.Current is not { } model)
         {
-            return TypedResults.Problem("The model is still loading (or failed to load); see /health/ready.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model not loaded");
+            return ApiError.NotReady().ToProblem();
         }
 
         var metadata = model.Metadata;

@@ -1,27 +1,11 @@
-using System.Text.Json.Serialization;
+using FaceMask.Api.Errors;
 using FaceMask.Api.Inference;
 using FaceMask.Api.Infrastructure;
-using FaceMask.Training.Onnx;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FaceMask.Api.Endpoints;
 
-/// <summary>The Python service's prediction response, plus the model version that produced it.</summary>
-public sealed record PredictionResponse(string Prediction, float Confidence, IReadOnlyDictionary<string, float> Probabilities, string ModelVersion);
-
-/// <summary>One file of a batch: a prediction, or the error for that file alone.</summary>
-public sealed record BatchItem(
-    string File,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Prediction,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Confidence,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, float>? Probabilities,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ModelVersion,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Status);
-
-public sealed record BatchPredictionResponse(IReadOnlyList<BatchItem> Results);
-
-/// <summary><c>POST /api/predict</c> and <c>POST /api/predict/batch</c>.</summary>
+/// <summary><c>POST /api/predict</c> and <c>POST /api/predict/batch</c>: read the form, hand the images to <see cref="PredictionService"/>, map the outcome.</summary>
 public static class PredictionEndpoints
 {
     public const string FileField = "file";
@@ -40,118 +24,86 @@ public static class PredictionEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/", PredictAsync)
             .WithName("Predict")
-            .WithSummary("Classify one face image (multipart field 'file').");
+            .WithSummary("Classify one face image (multipart field 'file').")
+            .AcceptsMultipart(new MultipartField(FileField, MultipartFieldKind.File, "The image: JPEG, PNG, BMP or WebP.", Required: true));
         group.MapPost("/batch", PredictBatchAsync)
             .WithName("PredictBatch")
-            .WithSummary("Classify several images (repeated multipart field 'files'); a bad file fails alone.");
+            .WithSummary("Classify several images (repeated multipart field 'files'); a bad file fails alone.")
+            .AcceptsMultipart(new MultipartField(FilesField, MultipartFieldKind.Files, "The images (repeat the field).", Required: true));
         return app;
     }
 
-    internal static async Task<Results<Ok<PredictionResponse>, ProblemHttpResult>> PredictAsync(
-        HttpRequest request, ModelHost host, ImageUpload upload, PredictionBatcher batcher, ServiceMetrics metrics, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<PredictionResult>, ProblemHttpResult>> PredictAsync(
+        HttpRequest request, [AsParameters] PredictionServices services, CancellationToken cancellationToken)
     {
-        var (lease, form, refusal) = await BeginAsync(request, host, upload, FileField, cancellationToken);
-        using var _ = lease;
-        if (refusal is not null)
+        var begun = await BeginAsync(request, services, FileField, cancellationToken);
+        if (begun.Error is { } error)
         {
-            return refusal;
+            return error.ToProblem();
         }
 
-        var file = form!.Files.GetFile(FileField);
-        if (file is null)
+        var (session, form) = begun.Value;
+        using var _ = session;
+        if (form.Files.GetFile(FileField) is not { } file)
         {
-            return upload.Problem(StatusCodes.Status400BadRequest, "Missing file", $"The multipart field '{FileField}' is missing.", "missing_file");
+            return ApiError.BadRequest("missing_file", "Missing file", $"The multipart field '{FileField}' is missing.").ToProblem();
         }
 
-        var model = lease!.Model;
-        var (input, problem) = await upload.PreprocessAsync(file, model, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var output = await batcher.PredictAsync(model, input!, cancellationToken);
-        return TypedResults.Ok(Describe(output, model, metrics));
+        return (await session.PredictAsync(await ImageUpload.ReadAsync(file, cancellationToken), cancellationToken)).ToOk();
     }
 
     internal static async Task<Results<Ok<BatchPredictionResponse>, ProblemHttpResult>> PredictBatchAsync(
-        HttpRequest request, ModelHost host, ImageUpload upload, PredictionBatcher batcher, ServiceMetrics metrics, CancellationToken cancellationToken)
+        HttpRequest request, [AsParameters] PredictionServices services, CancellationToken cancellationToken)
     {
-        var (lease, form, refusal) = await BeginAsync(request, host, upload, FilesField, cancellationToken);
-        using var _ = lease;
-        if (refusal is not null)
+        var begun = await BeginAsync(request, services, FilesField, cancellationToken);
+        if (begun.Error is { } error)
         {
-            return refusal;
+            return error.ToProblem();
         }
 
-        var files = form!.Files.GetFiles(FilesField);
+        var (session, form) = begun.Value;
+        using var _ = session;
+        var files = form.Files.GetFiles(FilesField);
         if (files.Count == 0)
         {
-            return upload.Problem(StatusCodes.Status400BadRequest, "Missing files", $"Send one or more images in the repeated multipart field '{FilesField}'.", "missing_file");
+            return ApiError.BadRequest("missing_file", "Missing files", $"Send one or more images in the repeated multipart field '{FilesField}'.").ToProblem();
         }
 
-        if (files.Count > upload.Options.MaxBatchFiles)
+        var images = new List<ImageUpload>(files.Count);
+        foreach (var file in files)
         {
-            return upload.Problem(StatusCodes.Status400BadRequest, "Too many files",
-                $"{files.Count} files were sent; a batch takes at most {upload.Options.MaxBatchFiles}.", "too_many_files");
+            images.Add(await ImageUpload.ReadAsync(file, cancellationToken));
         }
 
-        metrics.BatchRequest(files.Count);
-        var model = lease!.Model;
-        var results = await Task.WhenAll(files.Select(async file =>
+        var outcomes = await session.PredictManyAsync(images, cancellationToken);
+        if (outcomes.Error is { } refused)
         {
-            var (input, problem) = await upload.PreprocessAsync(file, model, cancellationToken);
-            if (problem is not null)
-            {
-                var details = (Microsoft.AspNetCore.Mvc.ProblemDetails)problem.ProblemDetails;
-                return new BatchItem(file.FileName, null, null, null, null, details.Detail, details.Status);
-            }
+            return refused.ToProblem();
+        }
 
-            var prediction = Describe(await batcher.PredictAsync(model, input!, cancellationToken), model, metrics);
-            return new BatchItem(file.FileName, prediction.Prediction, prediction.Confidence, prediction.Probabilities, prediction.ModelVersion, null, null);
-        }));
-        return TypedResults.Ok(new BatchPredictionResponse(results));
+        return TypedResults.Ok(new BatchPredictionResponse(outcomes.Value!.Select((outcome, i) => BatchItem.Of(images[i].FileName, outcome)).ToList()));
     }
 
     /// <summary>
-    /// Takes a lease on the served model (the request keeps it through a hot swap) and reads the
-    /// form; on refusal the lease, if any, is returned too so the caller disposes it.
+    /// Takes a session on the served model first (the request keeps that model through a hot swap),
+    /// then reads the form; the caller disposes the session.
     /// </summary>
-    private static async Task<(ModelLease? Lease, IFormCollection? Form, ProblemHttpResult? Refusal)> BeginAsync(
-        HttpRequest request, ModelHost host, ImageUpload upload, string field, CancellationToken cancellationToken)
+    private static async Task<Outcome<(PredictionSession Session, IFormCollection Form)>> BeginAsync(
+        HttpRequest request, PredictionServices services, string field, CancellationToken cancellationToken)
     {
-        var lease = host.Acquire();
-        if (lease is null)
+        var begun = services.Predictions.Begin();
+        if (begun.Error is { } notReady)
         {
-            return (null, null, NotReady(upload));
+            return notReady;
         }
 
-        var (form, problem) = await upload.ReadFormAsync(request, field, cancellationToken);
-        return (lease, form, problem);
+        var form = await services.Forms.ReadAsync(request, field, cancellationToken);
+        if (form.Error is { } unreadable)
+        {
+            begun.Value!.Dispose();
+            return unreadable;
+        }
+
+        return (begun.Value!, form.Value!);
     }
-
-    private static PredictionResponse Describe(float[] probabilities, OnnxModel model, ServiceMetrics metrics)
-    {
-        var best = 0;
-        for (var i = 1; i < probabilities.Length; i++)
-        {
-            if (probabilities[i] > probabilities[best])
-            {
-                best = i;
-            }
-        }
-
-        var classes = model.Classes;
-        metrics.Predicted(classes[best]);
-        var byClass = new Dictionary<string, float>(classes.Count);
-        for (var i = 0; i < classes.Count; i++)
-        {
-            byClass[classes[i]] = probabilities[i];
-        }
-
-        return new PredictionResponse(classes[best], probabilities[best], byClass, model.Metadata.Version);
-    }
-
-    private static ProblemHttpResult NotReady(ImageUpload upload) =>
-        upload.Problem(StatusCodes.Status503ServiceUnavailable, "Model not loaded", "The model is still loading (or failed to load); see /health/ready.", "not_ready");
 }

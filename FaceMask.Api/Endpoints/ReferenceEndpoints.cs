@@ -1,4 +1,5 @@
 using FaceMask.Api.Datasets;
+using FaceMask.Api.Errors;
 using FaceMask.Api.Inference;
 using FaceMask.Api.Registry;
 using FaceMask.Training.Data;
@@ -44,14 +45,15 @@ public static class ReferenceEndpoints
     }
 
     internal static async Task<Results<Ok<ReferenceAdded>, ProblemHttpResult>> AddAsync(
-        HttpContext context, ReferenceSets references, ModelHost host, ImageUpload upload, IOptions<DatasetUploadOptions> limits, CancellationToken cancellationToken)
+        HttpContext context, ReferenceSets references, ModelHost host, LabelledUploadReader uploads, IOptions<UploadOptions> limits, CancellationToken cancellationToken)
     {
-        var (read, problem) = await DatasetEndpoints.ReadUploadAsync(context, upload, limits.Value, cancellationToken, requireFiles: true);
-        if (problem is not null)
+        var upload = await uploads.ReadAsync(context, requireFiles: true, cancellationToken);
+        if (upload.Error is { } unreadable)
         {
-            return problem;
+            return unreadable.ToProblem();
         }
 
+        var read = upload.Value!;
         var classes = host.Current?.Classes;
         var rejected = read.Rejected.ToList();
         var accepted = new List<(LabelledUpload File, DatasetImage Image)>();
@@ -71,7 +73,7 @@ public static class ReferenceEndpoints
 
             try
             {
-                accepted.Add((file, DatasetScanner.Read(references.Set.ImagesDirectory, file.Label, file.Label, file.Bytes, upload.Options.ImageLimits)));
+                accepted.Add((file, DatasetScanner.Read(references.Set.ImagesDirectory, file.Label, file.Label, file.Bytes, limits.Value.ImageLimits)));
             }
             catch (ImageRejectedException e)
             {
@@ -85,8 +87,8 @@ public static class ReferenceEndpoints
         if (fresh.Count == 0)
         {
             return before is null
-                ? upload.Problem(StatusCodes.Status400BadRequest, "Nothing to add", "None of the files is a usable image of a known class: " +
-                    string.Join("; ", rejected.Select(r => $"{r.File}: {r.Reason}")), "nothing_added")
+                ? ApiError.BadRequest("nothing_added", "Nothing to add", "None of the files is a usable image of a known class: " +
+                    string.Join("; ", rejected.Select(r => $"{r.File}: {r.Reason}"))).ToProblem()
                 : TypedResults.Ok(new ReferenceAdded(ReferenceVersionSummary.Of(before), 0, accepted.Count, rejected));
         }
 

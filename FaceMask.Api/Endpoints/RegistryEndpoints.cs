@@ -1,3 +1,4 @@
+using FaceMask.Api.Errors;
 using FaceMask.Api.Registry;
 using FaceMask.Api.Security;
 using FaceMask.Training.Models;
@@ -44,7 +45,7 @@ public static class RegistryEndpoints
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            return TypedResults.Problem($"Version {version} cannot be served: {e.Message}", statusCode: StatusCodes.Status409Conflict, title: "Model unusable");
+            return ApiError.Conflict("model_unusable", "Model unusable", $"Version {version} cannot be served: {e.Message}").ToProblem();
         }
 
         await registry.ActivateAsync(version, "activated by an operator", time.GetUtcNow(), cancellationToken);
@@ -54,5 +55,5 @@ public static class RegistryEndpoints
     }
 
     private static ProblemHttpResult NotFound(string version) =>
-        TypedResults.Problem($"No model version '{version}' is registered.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        ApiError.NotFound($"No model version '{version}' is registered.").ToProblem();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FaceMask.Api.Datasets;
+using FaceMask.Api.Errors;
 using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Jobs;
 using FaceMask.Api.Registry;
@@ -61,17 +62,18 @@ public static class RetrainEndpoints
     internal static async Task<Results<Accepted<RetrainAccepted>, ProblemHttpResult>> RetrainAsync(
         HttpContext context, [AsParameters] RetrainRequestServices services, CancellationToken cancellationToken)
     {
-        var (upload, problem) = await DatasetEndpoints.ReadUploadAsync(context, services.Upload, services.Limits.Value, cancellationToken, requireFiles: false);
-        if (problem is not null)
+        var read = await services.Uploads.ReadAsync(context, requireFiles: false, cancellationToken);
+        if (read.Error is { } unreadable)
         {
-            return problem;
+            return unreadable.ToProblem();
         }
 
+        var upload = read.Value!;
         if (await services.Retrains.RunningAsync(cancellationToken) is { } running)
         {
             return upload.Files.Count > 0
-                ? services.Upload.Problem(StatusCodes.Status409Conflict, "A retrain is running",
-                    $"Retrain {running.Id} is {running.State}; nothing was added. Upload with POST /api/datasets/new, or retrain once it ends.", "retrain_running")
+                ? ApiError.Conflict("retrain_running", "A retrain is running",
+                    $"Retrain {running.Id} is {running.State}; nothing was added. Upload with POST /api/datasets/new, or retrain once it ends.").ToProblem()
                 : Accepted(running, created: false, null, services.References.Current()?.Name);
         }
 
@@ -79,7 +81,7 @@ public static class RetrainEndpoints
         var readiness = await Task.Run(() => services.Preflight.Check(upload.Files, upload.NewClassSet, cancellationToken), cancellationToken);
         if (readiness.Refusal is { } refusal)
         {
-            return services.Upload.Problem(refusal.Status, refusal.Title, refusal.Detail, refusal.Code);
+            return refusal.ToProblem();
         }
 
         var added = upload.Files.Count + upload.Rejected.Count > 0 ? await services.Store.AddAsync(upload.Files, upload.Rejected, cancellationToken, upload.NewClassSet) : null;
@@ -109,8 +111,7 @@ public static class RetrainEndpoints
             case CancelOutcome.NotRunning:
                 var ended = (await registry.GetRetrainAsync(id, cancellationToken))!;
                 var why = ended.IsRunning ? "it is promoting its model, which cannot be interrupted half-way" : $"it has already ended ({ended.State})";
-                return TypedResults.Problem($"Retrain {id} cannot be cancelled: {why}.", statusCode: StatusCodes.Status409Conflict, title: "Not running",
-                    extensions: new Dictionary<string, object?> { ["code"] = "not_running" });
+                return ApiError.Conflict("not_running", "Not running", $"Retrain {id} cannot be cancelled: {why}.").ToProblem();
             default:
                 return TypedResults.Ok(Status((await registry.GetRetrainAsync(id, cancellationToken))!, time, options.Value));
         }
@@ -165,6 +166,5 @@ public static class RetrainEndpoints
         }
     }
 
-    private static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem($"No retrain with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found", extensions: new Dictionary<string, object?> { ["code"] = "not_found" });
+    private static ProblemHttpResult NotFound(Guid id) => ApiError.NotFound($"No retrain with id {id}.").ToProblem();
 }

@@ -11,6 +11,5 @@ public sealed record RetrainRequestServices(
     RetrainPreflight Preflight,
     ReferenceSets References,
     DatasetStore Store,
-    ImageUpload Upload,
-    IOptions<DatasetUploadOptions> Limits,
+    LabelledUploadReader Uploads,
     IOptions<RetrainOptions> Options);

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
+using FaceMask.Api.Errors;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace FaceMask.Api.Infrastructure;
@@ -32,17 +33,13 @@ public static class RateLimiting
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, cancellationToken) =>
             {
-                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                await problems.WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = $"Over {options.RequestsPerSecond} predictions per second from this client." },
-                });
+                await ProblemResponses.WriteAsync(context.HttpContext, new ApiError(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many requests",
+                    $"Over {options.RequestsPerSecond} predictions per second from this client."));
             };
             limiter.AddPolicy(PredictionPolicy, context => options.Enabled
                 ? RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions

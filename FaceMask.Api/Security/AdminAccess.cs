@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using FaceMask.Api.Errors;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -81,11 +82,10 @@ public sealed class AdminOnlyFilter(AdminAccess access) : IEndpointFilter
         access.Check(context.HttpContext) switch
         {
             AdminDecision.Allowed => await next(context),
-            AdminDecision.NotLoopback => TypedResults.Problem("Admin operations are accepted from this machine only while Admin:ApiKey is not configured.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
-            var decision => TypedResults.Problem(
-                decision == AdminDecision.WrongKey ? $"The {AdminAccess.HeaderName} header does not match Admin:ApiKey." : $"Send the admin key in the {AdminAccess.HeaderName} header.",
-                statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"),
+            AdminDecision.NotLoopback => new ApiError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Forbidden",
+                "Admin operations are accepted from this machine only while Admin:ApiKey is not configured.").ToProblem(),
+            AdminDecision.WrongKey => new ApiError(StatusCodes.Status401Unauthorized, "wrong_key", "Unauthorized", $"The {AdminAccess.HeaderName} header does not match Admin:ApiKey.").ToProblem(),
+            _ => new ApiError(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Unauthorized", $"Send the admin key in the {AdminAccess.HeaderName} header.").ToProblem(),
         };
 }
 

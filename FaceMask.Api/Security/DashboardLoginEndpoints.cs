@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using FaceMask.Api.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FaceMask.Api.Security;
@@ -23,9 +24,7 @@ public static class DashboardLoginEndpoints
     {
         if (!context.Request.HasFormContentType)
         {
-            return TypedResults.Problem("Send the key as a form (application/x-www-form-urlencoded or multipart/form-data) in the field 'key'.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
-                extensions: new Dictionary<string, object?> { ["code"] = "unsupported_media_type" });
+            return ApiError.UnsupportedMediaType("Send the key as a form (application/x-www-form-urlencoded or multipart/form-data) in the field 'key'.").ToProblem();
         }
 
         IFormCollection form;
@@ -35,8 +34,7 @@ public static class DashboardLoginEndpoints
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {
-            return TypedResults.Problem($"The form could not be read: {e.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Malformed form",
-                extensions: new Dictionary<string, object?> { ["code"] = "malformed_body" });
+            return ApiError.BadRequest("malformed_body", "Malformed form", $"The form could not be read: {e.Message}").ToProblem();
         }
 
         if (!access.Matches(form["key"].ToString()))

@@ -274,6 +274,8 @@ public sealed class PredictionApiTests : IClassFixture<PredictionApiTests.Servic
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.Contains(detail, problem.GetProperty("detail").GetString());
+        Assert.Matches("^[a-z_]+$", problem.GetProperty("code").GetString()); // every error answer: a machine-readable code...
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("trace_id").GetString())); // ...and the trace to find it in the logs
     }
 
     private async Task<double> MetricValue(string name)

@@ -13,11 +13,14 @@ namespace FaceMask.Tests.Support;
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
+    private readonly Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services;
     private readonly TempDirectory storage = new();
 
     /// <param name="settings">Configuration on top of appsettings.json; job and registry storage defaults to a fresh SQLite folder.</param>
-    public ApiFactory(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="services">Extra service registrations (a test-only startup filter, say).</param>
+    public ApiFactory(IReadOnlyDictionary<string, string?> settings, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
+        this.services = services;
         this.settings = new Dictionary<string, string?> { ["Jobs:SqliteDirectory"] = storage.Path };
         foreach (var (key, value) in settings)
         {
@@ -41,6 +44,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureLogging(logging => logging.AddProvider(Log));
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -81,7 +81,8 @@ public sealed class ServiceEnvironment : IAsyncDisposable
     }
 
     /// <summary>Starts a service instance over this environment, with extra settings on top.</summary>
-    public ApiFactory Start(IReadOnlyDictionary<string, string?>? extra = null) => new(Settings(extra));
+    /// <param name="services">Extra service registrations of the test (applied after the app's own).</param>
+    public ApiFactory Start(IReadOnlyDictionary<string, string?>? extra = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null) => new(Settings(extra), services);
 
     /// <summary>Starts the service as a child process over this environment (to be killed for real).</summary>
     public ServiceProcess StartProcess(IReadOnlyDictionary<string, string?>? extra = null) => ServiceProcess.Start(Settings(extra));

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace FaceMask.Api.Infrastructure;
+namespace FaceMask.Api.Errors;
 
 /// <summary>
 /// Kestrel and the form reader signal bad input (body over the size limit, malformed framing) with
@@ -25,6 +25,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
                 Status = badRequest.StatusCode,
                 Title = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Upload too large" : "Bad request",
                 Detail = badRequest.Message,
+                Extensions = { [ProblemResponses.CodeKey] = ErrorCodes.ForStatus(badRequest.StatusCode) },
             },
         });
     }

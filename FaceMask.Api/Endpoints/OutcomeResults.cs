@@ -1,0 +1,11 @@
+using FaceMask.Api.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FaceMask.Api.Endpoints;
+
+/// <summary>Outcomes as typed HTTP results: the value as 200, the error as its ProblemDetails.</summary>
+public static class OutcomeResults
+{
+    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Outcome<T> outcome) =>
+        outcome.Error is { } error ? error.ToProblem() : TypedResults.Ok(outcome.Value!);
+}

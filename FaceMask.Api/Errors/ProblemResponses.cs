@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FaceMask.Api.Errors;
+
+/// <summary>
+/// Where failures become HTTP: <see cref="ApiError"/> values into RFC 7807 ProblemDetails, and every
+/// other error answer of the service (status code pages for 401/404/405, the exception handler for
+/// 500 and Kestrel's 4xx, the rate limiter's 429, the 431 guard) through the same writer, so each
+/// carries <c>code</c> and <c>trace_id</c>.
+/// </summary>
+public static class ProblemResponses
+{
+    public const string CodeKey = "code";
+    public const string TraceIdKey = "trace_id";
+
+    /// <summary>Request headers above this total are refused with a 431 ProblemDetails (Kestrel's own limit, higher, answers with an empty body).</summary>
+    public const int MaxRequestHeadersBytes = 32 * 1024;
+
+    public static ProblemHttpResult ToProblem(this ApiError error) =>
+        TypedResults.Problem(error.Detail, statusCode: error.Status, title: error.Title, extensions: new Dictionary<string, object?> { [CodeKey] = error.Code });
+
+    public static IServiceCollection AddProblemResponses(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Extensions.Remove("traceId");
+            problem.Extensions.TryAdd(CodeKey, ErrorCodes.ForStatus(problem.Status ?? context.HttpContext.Response.StatusCode));
+            problem.Extensions[TraceIdKey] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        return services;
+    }
+
+    /// <summary>The middleware that turns unhandled exceptions, bare status codes and oversized headers into ProblemDetails.</summary>
+    public static WebApplication UseProblemResponses(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            if (HeaderBytes(context.Request.Headers) > MaxRequestHeadersBytes)
+            {
+                await WriteAsync(context, new ApiError(StatusCodes.Status431RequestHeaderFieldsTooLarge, ErrorCodes.HeadersTooLarge, "Request headers too large",
+                    $"The request headers add up to more than {MaxRequestHeadersBytes / 1024} KB."));
+                return;
+            }
+
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>Writes an error outside an endpoint (middleware, filters, callbacks).</summary>
+    public static async Task WriteAsync(HttpContext context, ApiError error)
+    {
+        context.Response.StatusCode = error.Status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = error.Status, Title = error.Title, Detail = error.Detail, Extensions = { [CodeKey] = error.Code } },
+        });
+    }
+
+    private static long HeaderBytes(IHeaderDictionary headers) =>
+        headers.Sum(h => (long)h.Key.Length + h.Value.Sum(v => v?.Length ?? 0) + 4);
+}

@@ -1,0 +1,70 @@
+using FaceMask.Api.Errors;
+using FaceMask.Training.Imaging;
+using FaceMask.Training.Learning;
+using FaceMask.Training.Onnx;
+using FluentValidation;
+using Microsoft.Extensions.Options;
+
+namespace FaceMask.Api.Inference;
+
+/// <summary>
+/// A prediction from upload to answer: takes a lease on the served model (a request keeps its model
+/// through a hot swap), validates and preprocesses each image for that model, runs it through the
+/// micro-batcher and describes the output. Failures come back as <see cref="ApiError"/> values;
+/// rejected images and predicted classes are counted here, where they happen.
+/// </summary>
+public sealed class PredictionService(ModelHost host, PredictionBatcher batcher, IValidator<ImageUpload> validator, IOptions<UploadOptions> uploads, ServiceMetrics metrics)
+{
+    /// <summary>A session on the served model; <see cref="ApiError.NotReady"/> before one is loaded. Dispose it when the request ends.</summary>
+    public Outcome<PredictionSession> Begin() => host.Acquire() is { } lease ? new PredictionSession(this, lease) : ApiError.NotReady();
+
+    internal int MaxBatchFiles => uploads.Value.MaxBatchFiles;
+
+    internal async Task<Outcome<PredictionResult>> PredictAsync(OnnxModel model, ImageUpload image, CancellationToken cancellationToken)
+    {
+        var validation = await validator.ValidateAsync(image, cancellationToken);
+        if (!validation.IsValid)
+        {
+            var error = validation.Errors[0];
+            return Rejected(error.ErrorCode == ErrorCodes.UnsupportedMediaType
+                ? ApiError.UnsupportedMediaType(error.ErrorMessage)
+                : ApiError.BadRequest(error.ErrorCode, "Invalid image", error.ErrorMessage));
+        }
+
+        var input = new float[model.Preprocessing.InputLength];
+        try
+        {
+            ImagePreprocessor.Preprocess(image.Bytes, model.Preprocessing, input, uploads.Value.ImageLimits);
+        }
+        catch (ImageRejectedException e)
+        {
+            return Rejected(ToError(e));
+        }
+
+        return Describe(await batcher.PredictAsync(model, input, cancellationToken), model);
+    }
+
+    internal ApiError Rejected(ApiError error)
+    {
+        metrics.Rejected(error.Code);
+        return error;
+    }
+
+    internal void BatchRequest(int files) => metrics.BatchRequest(files);
+
+    private static ApiError ToError(ImageRejectedException rejection) => rejection.Reason switch
+    {
+        ImageRejection.TooManyPixels => new(StatusCodes.Status413PayloadTooLarge, "too_many_pixels", "Image too large", rejection.Message),
+        ImageRejection.UnsupportedFormat => ApiError.BadRequest("unsupported_format", "Not an image", rejection.Message),
+        ImageRejection.Truncated => ApiError.BadRequest("truncated", "Truncated image", rejection.Message),
+        _ => ApiError.BadRequest("undecodable", "Undecodable image", rejection.Message),
+    };
+
+    private PredictionResult Describe(float[] probabilities, OnnxModel model)
+    {
+        var best = Trainer.ArgMax(probabilities);
+        var classes = model.Classes;
+        metrics.Predicted(classes[best]);
+        return new PredictionResult(classes[best], probabilities[best], classes.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => probabilities[c.i]), model.Metadata.Version);
+    }
+}

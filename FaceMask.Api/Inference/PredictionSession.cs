@@ -1,0 +1,36 @@
+using FaceMask.Api.Errors;
+using FaceMask.Training.Onnx;
+
+namespace FaceMask.Api.Inference;
+
+/// <summary>One request's predictions, all on the model it leased at the start.</summary>
+public sealed class PredictionSession : IDisposable
+{
+    private readonly PredictionService service;
+    private readonly ModelLease lease;
+
+    internal PredictionSession(PredictionService service, ModelLease lease)
+    {
+        this.service = service;
+        this.lease = lease;
+    }
+
+    public OnnxModel Model => lease.Model;
+
+    public Task<Outcome<PredictionResult>> PredictAsync(ImageUpload image, CancellationToken cancellationToken) =>
+        service.PredictAsync(lease.Model, image, cancellationToken);
+
+    /// <summary>Several images at once (the micro-batcher groups them); a bad image fails alone. Too many images fail the whole request.</summary>
+    public async Task<Outcome<IReadOnlyList<Outcome<PredictionResult>>>> PredictManyAsync(IReadOnlyList<ImageUpload> images, CancellationToken cancellationToken)
+    {
+        if (images.Count > service.MaxBatchFiles)
+        {
+            return service.Rejected(ApiError.BadRequest("too_many_files", "Too many files", $"{images.Count} files were sent; a batch takes at most {service.MaxBatchFiles}."));
+        }
+
+        service.BatchRequest(images.Count);
+        return await Task.WhenAll(images.Select(image => PredictAsync(image, cancellationToken)));
+    }
+
+    public void Dispose() => lease.Dispose();
+}
