@@ -18,7 +18,7 @@ public sealed record RetrainAccepted(Guid JobId, string StatusUrl, RetrainState 
 public sealed record RetrainStatus(
     Guid Id,
     RetrainState State,
-    string Stage,
+    RetrainStage Stage,
     JobHealth Health,
     string? Note,
     RetrainProgress? Progress,
@@ -29,6 +29,7 @@ public sealed record RetrainStatus(
     DateTimeOffset? Heartbeat,
     string? ModelVersion,
     string? Decision,
+    bool? Promoted,
     string? Error,
     RetrainJobIds? HangfireJobs);
 
@@ -132,16 +133,17 @@ public static class RetrainEndpoints
             retrain.Stage,
             health,
             note,
-            retrain.ProgressJson is null ? null : Json.Deserialize<RetrainProgress>(retrain.ProgressJson),
+            retrain.Progress,
             retrain.TargetVersion,
             retrain.Created,
             retrain.Started,
             retrain.Finished,
             retrain.Heartbeat,
             retrain.ResultVersion,
-            retrain.Decision,
+            retrain.Decision?.Summary,
+            retrain.Decision?.Promote,
             retrain.Error,
-            RetrainService.JobIds(retrain));
+            retrain.JobIds);
     }
 
     /// <summary>Tells a running stage from one whose worker died, by the age of its last heartbeat.</summary>
@@ -159,7 +161,7 @@ public static class RetrainEndpoints
                 }
 
                 return (JobHealth.Stalled, string.Create(CultureInfo.InvariantCulture,
-                    $"no heartbeat from the {retrain.Stage} stage for {silent.TotalSeconds:0} s: its worker has probably stopped. A live replica picks the stage up again " +
+                    $"no heartbeat from the {RegistryJson.Stage(retrain.Stage)} stage for {silent.TotalSeconds:0} s: its worker has probably stopped. A live replica picks the stage up again " +
                     $"once {options.InvisibilityTimeoutMinutes:0.#} min (Jobs:InvisibilityTimeoutMinutes) have passed since the last heartbeat; or cancel it."));
             default:
                 return (JobHealth.Ended, null);

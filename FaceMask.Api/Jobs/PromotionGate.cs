@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaceMask.Api.Registry;
 using FaceMask.Training.Data;
 using FaceMask.Training.Models;
 

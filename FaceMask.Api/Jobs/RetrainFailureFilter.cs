@@ -26,7 +26,7 @@ public sealed class RetrainFailureFilter(IModelRegistry registry, TimeProvider t
                 {
                     State = RetrainState.Failed,
                     Finished = time.GetUtcNow(),
-                    Error = $"{retrain.Stage} failed: {failed.Exception.Message}",
+                    Error = $"{RegistryJson.Stage(retrain.Stage)} failed: {failed.Exception.Message}",
                 }).GetAwaiter().GetResult();
             }
         }

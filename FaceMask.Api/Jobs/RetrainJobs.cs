@@ -29,7 +29,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
     [DisplayName("Retrain {0}: split")]
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [2, 10], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public Task<string> SplitAsync(Guid retrainId, PerformContext? context, CancellationToken cancellationToken) =>
-        RunStageAsync(retrainId, RetrainStages.Split, "Grouping near-duplicates and splitting", context, cancellationToken, async stage =>
+        RunStageAsync(retrainId, RetrainStage.Split, "Grouping near-duplicates and splitting", context, cancellationToken, async stage =>
         {
             var data = services.Preflight.Scan(stage.Token);
             var reference = services.References.Current();
@@ -48,14 +48,14 @@ public sealed class RetrainJobs(RetrainJobServices services)
             var written = SplitWriter.Write(plan, paths.RetrainSplit(stage.Retrain.TargetVersion), services.Time.GetUtcNow());
             var counts = string.Join(", ", written.Manifest.Counts.Select(p => $"{p.Key} {p.Value.Values.Sum()}"));
             var summary = $"{plan.Scan.Images.Count} images in {plan.GroupCount} groups: {counts}; {plan.Withheld.Count} withheld as copies of reference set {reference?.Name}; {data.Unreadable.Count} unreadable";
-            await ReportAsync(stage, new RetrainProgress(RetrainStages.Split, summary));
+            await ReportAsync(stage, new RetrainProgress(RetrainStage.Split, summary));
             return summary;
         });
 
     [DisplayName("Retrain {0}: train")]
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [2, 10], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public Task<string> TrainAsync(Guid retrainId, PerformContext? context, CancellationToken cancellationToken) =>
-        RunStageAsync(retrainId, RetrainStages.Train, "Loading images", context, cancellationToken, async stage =>
+        RunStageAsync(retrainId, RetrainStage.Train, "Loading images", context, cancellationToken, async stage =>
         {
             var split = paths.RetrainSplit(stage.Retrain.TargetVersion);
             var manifest = SplitManifest.Load(split);
@@ -93,14 +93,14 @@ public sealed class RetrainJobs(RetrainJobServices services)
             var metadata = model.Metadata;
             await registry.UpsertAsync(ModelRecords.For(model, Path.GetFullPath(output), "trained; awaiting evaluation"), stage.Token);
             var summary = $"{metadata.Version}: {metadata.Training?.Epochs} epochs (best {metadata.Training?.BestEpoch}), test accuracy {metadata.Metrics?.Accuracy:0.0000}, macro-F1 {metadata.Metrics?.MacroF1:0.0000}";
-            await ReportAsync(stage, new RetrainProgress(RetrainStages.Train, summary));
+            await ReportAsync(stage, new RetrainProgress(RetrainStage.Train, summary));
             return summary;
         });
 
     [DisplayName("Retrain {0}: evaluate")]
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [2, 10], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public Task<string> EvaluateAsync(Guid retrainId, PerformContext? context, CancellationToken cancellationToken) =>
-        RunStageAsync(retrainId, RetrainStages.Evaluate, "Evaluating the new and the active model on the reference set and the new test split", context, cancellationToken, async stage =>
+        RunStageAsync(retrainId, RetrainStage.Evaluate, "Evaluating the new and the active model on the reference set and the new test split", context, cancellationToken, async stage =>
         {
             var version = stage.Retrain.TargetVersion;
             var candidate = ModelFolder.Load(ModelPath(stage.Retrain));
@@ -123,7 +123,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
                 ? $"{version} macro-F1 {candidateFigures.Reference?.MacroF1:0.0000} on {reference?.Name ?? "no reference set"}; no comparable active model"
                 : $"{version} macro-F1 {candidateFigures.Reference?.MacroF1:0.0000} vs {activeFigures.Version} {activeFigures.Reference?.MacroF1:0.0000} on {reference?.Name}; " +
                   $"on the new test split {candidateFigures.TestSplit.MacroF1:0.0000} vs {activeFigures.TestSplit.MacroF1:0.0000}";
-            await ReportAsync(stage, new RetrainProgress(RetrainStages.Evaluate, message,
+            await ReportAsync(stage, new RetrainProgress(RetrainStage.Evaluate, message,
                 CandidateMacroF1: candidateFigures.Reference?.MacroF1, ActiveMacroF1: activeFigures?.Reference?.MacroF1, ActiveVersion: activeFigures?.Version, Comparison: comparison));
             return message + ". " + decision.Summary;
         });
@@ -131,7 +131,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
     [DisplayName("Retrain {0}: promote")]
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [2, 10], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public Task<string> PromoteAsync(Guid retrainId, PerformContext? context, CancellationToken cancellationToken) =>
-        RunStageAsync(retrainId, RetrainStages.Promote, "Deciding", context, cancellationToken, async stage =>
+        RunStageAsync(retrainId, RetrainStage.Promote, "Deciding", context, cancellationToken, async stage =>
         {
             var evaluation = stage.Previous;
             if (evaluation?.Comparison is not { } comparison)
@@ -148,15 +148,15 @@ public sealed class RetrainJobs(RetrainJobServices services)
                 decision = new PromotionDecision(false, "kept as candidate: " + reason, [reason]);
             }
 
-            var progress = evaluation with { Stage = RetrainStages.Done, Message = decision.Summary, Comparison = comparison with { Decision = decision }, Attempt = stage.Attempt };
+            var progress = evaluation with { Stage = RetrainStage.Done, Message = decision.Summary, Comparison = comparison with { Decision = decision }, Attempt = stage.Attempt };
             var finished = stage.Retrain with
             {
                 State = RetrainState.Succeeded,
-                Stage = RetrainStages.Done,
+                Stage = RetrainStage.Done,
                 Finished = services.Time.GetUtcNow(),
                 ResultVersion = version,
-                Decision = decision.Summary,
-                ProgressJson = Json.Serialize(progress),
+                Decision = decision,
+                Progress = progress,
             };
 
             // Promotion cannot be cancelled (the cancel route refuses once this stage has begun), so
@@ -195,7 +195,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
     /// re-run after a dead worker), beats while it runs, and turns a cancellation by an operator
     /// into a clean end (nothing half-written left) rather than a failure.
     /// </summary>
-    private async Task<string> RunStageAsync(Guid retrainId, string stageName, string message, PerformContext? context, CancellationToken hangfireToken, Func<Stage, Task<string>> body)
+    private async Task<string> RunStageAsync(Guid retrainId, RetrainStage stageName, string message, PerformContext? context, CancellationToken hangfireToken, Func<Stage, Task<string>> body)
     {
         var retrain = await registry.GetRetrainAsync(retrainId, hangfireToken) ?? throw new InvalidOperationException($"Retrain {retrainId} is not in the registry.");
         if (!retrain.IsRunning)
@@ -203,7 +203,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
             return $"skipped: the retrain is {retrain.State}";
         }
 
-        var previous = retrain.ProgressJson is null ? null : Json.Deserialize<RetrainProgress>(retrain.ProgressJson);
+        var previous = retrain.Progress;
         var rerun = retrain.State == RetrainState.Processing && retrain.Stage == stageName;
         var attempt = rerun ? (previous?.Attempt ?? 1) + 1 : 1;
         var recovery = rerun
@@ -223,7 +223,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
             Stage = stageName,
             Started = retrain.Started ?? now,
             Heartbeat = now,
-            ProgressJson = Json.Serialize(new RetrainProgress(stageName, message, Attempt: attempt, Recovery: recovery, Comparison: previous?.Comparison)),
+            Progress = new RetrainProgress(stageName, message, Attempt: attempt, Recovery: recovery, Comparison: previous?.Comparison),
         };
         if (!await registry.UpdateRetrainAsync(retrain, hangfireToken))
         {
@@ -317,7 +317,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
         var recorded = await registry.UpdateRetrainAsync(stage.Retrain with
         {
             Heartbeat = services.Time.GetUtcNow(),
-            ProgressJson = Json.Serialize(progress with { Attempt = stage.Attempt, Recovery = stage.Recovery, Comparison = progress.Comparison ?? stage.Previous?.Comparison }),
+            Progress = progress with { Attempt = stage.Attempt, Recovery = stage.Recovery, Comparison = progress.Comparison ?? stage.Previous?.Comparison },
         }, CancellationToken.None);
         if (!recorded)
         {
@@ -376,7 +376,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
             lastWrite = now;
             var training = value.Training;
             var epoch = lastEpoch = training?.Completed ?? lastEpoch;
-            var progress = new RetrainProgress(RetrainStages.Train, value.Message, training?.Epoch, training?.Epochs, training?.Step, training?.Steps,
+            var progress = new RetrainProgress(RetrainStage.Train, value.Message, training?.Epoch, training?.Epochs, training?.Step, training?.Steps,
                 training?.Loss, training?.ImagesPerSecond, epoch?.ValAccuracy, epoch?.ValMacroF1);
             // Runs on a thread-pool callback (Progress<T>): it must not throw. A retrain that has
             // ended cancels the stage's token, which the trainer observes.

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using FaceMask.Api.Registry;
 using Hangfire;
@@ -17,7 +16,7 @@ public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJ
 
     public async Task<(RetrainRecord Retrain, bool Created)> StartAsync(CancellationToken cancellationToken)
     {
-        var retrain = new RetrainRecord(Guid.NewGuid(), RetrainState.Enqueued, RetrainStages.Queued, null, await NextVersionAsync(cancellationToken),
+        var retrain = new RetrainRecord(Guid.NewGuid(), RetrainState.Enqueued, RetrainStage.Queued, null, await NextVersionAsync(cancellationToken),
             time.GetUtcNow(), null, null, null, null, null, null);
         var (running, created) = await registry.StartRetrainAsync(retrain, cancellationToken);
         if (!created)
@@ -30,7 +29,7 @@ public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJ
         var train = jobs.ContinueJobWith<RetrainJobs>(split, j => j.TrainAsync(id, null, CancellationToken.None));
         var evaluate = jobs.ContinueJobWith<RetrainJobs>(train, j => j.EvaluateAsync(id, null, CancellationToken.None));
         var promote = jobs.ContinueJobWith<RetrainJobs>(evaluate, j => j.PromoteAsync(id, null, CancellationToken.None));
-        var jobIds = JsonSerializer.Serialize(new RetrainJobIds(split, train, evaluate, promote));
+        var jobIds = new RetrainJobIds(split, train, evaluate, promote);
         await registry.SetRetrainJobIdsAsync(id, jobIds, cancellationToken);
         return (retrain with { JobIds = jobIds }, true);
     }
@@ -52,15 +51,13 @@ public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJ
         }
 
         cancellations.Cancel(id);
-        foreach (var jobId in JobIds(retrain)?.All ?? [])
+        foreach (var jobId in retrain.JobIds?.All ?? [])
         {
             jobs.Delete(jobId);
         }
 
         return CancelOutcome.Cancelled;
     }
-
-    public static RetrainJobIds? JobIds(RetrainRecord retrain) => retrain.JobIds is null ? null : JsonSerializer.Deserialize<RetrainJobIds>(retrain.JobIds);
 
     /// <summary>facemask-v{n+1}, where n is the highest number among registered facemask-v{n} versions.</summary>
     private async Task<string> NextVersionAsync(CancellationToken cancellationToken)

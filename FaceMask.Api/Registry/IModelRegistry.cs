@@ -56,5 +56,5 @@ public interface IModelRegistry
     /// Records the Hangfire job ids of a retrain, touching nothing else: its first stage may already
     /// be running (on any replica) and writing its own progress.
     /// </summary>
-    Task SetRetrainJobIdsAsync(Guid id, string jobIds, CancellationToken cancellationToken = default);
+    Task SetRetrainJobIdsAsync(Guid id, RetrainJobIds jobIds, CancellationToken cancellationToken = default);
 }

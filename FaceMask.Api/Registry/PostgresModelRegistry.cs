@@ -141,8 +141,8 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
                 heartbeat = $10
             WHERE id = $1 AND {Running}
             """);
-        AddParameters(command, retrain.Id, retrain.State.ToString(), retrain.Stage, retrain.ProgressJson, retrain.Started, retrain.Finished,
-            retrain.ResultVersion, retrain.Decision, retrain.Error, retrain.Heartbeat);
+        AddParameters(command, retrain.Id, retrain.State.ToString(), RegistryJson.Stage(retrain.Stage), RegistryJson.Write(retrain.Progress), retrain.Started, retrain.Finished,
+            retrain.ResultVersion, RegistryJson.Write(retrain.Decision), retrain.Error, retrain.Heartbeat);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -160,10 +160,10 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task SetRetrainJobIdsAsync(Guid id, string jobIds, CancellationToken cancellationToken = default)
+    public async Task SetRetrainJobIdsAsync(Guid id, RetrainJobIds jobIds, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"UPDATE {retrains} SET job_ids = $2 WHERE id = $1");
-        AddParameters(command, id, jobIds);
+        AddParameters(command, id, RegistryJson.Write(jobIds));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -203,16 +203,17 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
             records.Add(new RetrainRecord(
-                reader.GetGuid(0), Enum.Parse<RetrainState>(reader.GetString(1)), reader.GetString(2), Text(3), reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5), Time(6), Time(7), Text(8), Text(9), Text(10), Text(11), Time(12)));
+                reader.GetGuid(0), Enum.Parse<RetrainState>(reader.GetString(1)), RegistryJson.Stage(reader.GetString(2)), RegistryJson.Read<RetrainProgress>(Text(3)),
+                reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), Time(6), Time(7), Text(8), RegistryJson.ReadDecision(Text(9)), Text(10),
+                RegistryJson.Read<RetrainJobIds>(Text(11)), Time(12)));
         }
 
         return records;
     }
 
     private static void AddRetrainParameters(NpgsqlCommand command, RetrainRecord r) =>
-        AddParameters(command, r.Id, r.State.ToString(), r.Stage, r.ProgressJson, r.TargetVersion, r.Created, r.Started, r.Finished,
-            r.ResultVersion, r.Decision, r.Error, r.JobIds, r.Heartbeat);
+        AddParameters(command, r.Id, r.State.ToString(), RegistryJson.Stage(r.Stage), RegistryJson.Write(r.Progress), r.TargetVersion, r.Created, r.Started, r.Finished,
+            r.ResultVersion, RegistryJson.Write(r.Decision), r.Error, RegistryJson.Write(r.JobIds), r.Heartbeat);
 
     private static void AddParameters(NpgsqlCommand command, params object?[] values)
     {

@@ -119,8 +119,8 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
         using var db = Open();
         var changed = db.Execute(
             $"UPDATE retrains SET state = ?, stage = ?, progress = ?, started = ?, finished = ?, result_version = ?, decision = ?, error = ?, heartbeat = ? WHERE id = ? AND {Running}",
-            retrain.State.ToString(), retrain.Stage, retrain.ProgressJson, Text(retrain.Started), Text(retrain.Finished),
-            retrain.ResultVersion, retrain.Decision, retrain.Error, Text(retrain.Heartbeat), retrain.Id.ToString());
+            retrain.State.ToString(), RegistryJson.Stage(retrain.Stage), RegistryJson.Write(retrain.Progress), Text(retrain.Started), Text(retrain.Finished),
+            retrain.ResultVersion, RegistryJson.Write(retrain.Decision), retrain.Error, Text(retrain.Heartbeat), retrain.Id.ToString());
         return Task.FromResult(changed == 1);
     }
 
@@ -136,10 +136,10 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
         return Task.FromResult(db.Execute($"UPDATE retrains SET state = 'Cancelled', finished = ?, error = ? WHERE id = ? AND {Running} AND stage <> 'promote'", Text(at), reason, id.ToString()) == 1);
     }
 
-    public Task SetRetrainJobIdsAsync(Guid id, string jobIds, CancellationToken cancellationToken = default)
+    public Task SetRetrainJobIdsAsync(Guid id, RetrainJobIds jobIds, CancellationToken cancellationToken = default)
     {
         using var db = Open();
-        db.Execute("UPDATE retrains SET job_ids = ? WHERE id = ?", jobIds, id.ToString());
+        db.Execute("UPDATE retrains SET job_ids = ? WHERE id = ?", RegistryJson.Write(jobIds), id.ToString());
         return Task.CompletedTask;
     }
 
@@ -161,14 +161,14 @@ public sealed class SqliteModelRegistry(string databasePath) : IModelRegistry
 
     private static IReadOnlyList<RetrainRecord> QueryRetrains(SQLiteConnection db, string sql, params object[] args) =>
         db.Query<RetrainRow>(sql, args).Select(r => new RetrainRecord(
-            Guid.Parse(r.Id), Enum.Parse<RetrainState>(r.State), r.Stage, r.Progress, r.TargetVersion,
+            Guid.Parse(r.Id), Enum.Parse<RetrainState>(r.State), RegistryJson.Stage(r.Stage), RegistryJson.Read<RetrainProgress>(r.Progress), r.TargetVersion,
             DateTimeOffset.Parse(r.Created, System.Globalization.CultureInfo.InvariantCulture), Time(r.Started), Time(r.Finished),
-            r.ResultVersion, r.Decision, r.Error, r.JobIds, Time(r.Heartbeat))).ToList();
+            r.ResultVersion, RegistryJson.ReadDecision(r.Decision), r.Error, RegistryJson.Read<RetrainJobIds>(r.JobIds), Time(r.Heartbeat))).ToList();
 
     private static object?[] RetrainValues(RetrainRecord r) =>
     [
-        r.Id.ToString(), r.State.ToString(), r.Stage, r.ProgressJson, r.TargetVersion, Text(r.Created), Text(r.Started), Text(r.Finished),
-        r.ResultVersion, r.Decision, r.Error, r.JobIds, Text(r.Heartbeat),
+        r.Id.ToString(), r.State.ToString(), RegistryJson.Stage(r.Stage), RegistryJson.Write(r.Progress), r.TargetVersion, Text(r.Created), Text(r.Started), Text(r.Finished),
+        r.ResultVersion, RegistryJson.Write(r.Decision), r.Error, RegistryJson.Write(r.JobIds), Text(r.Heartbeat),
     ];
 
     private static void AddColumnIfMissing(SQLiteConnection db, string table, string column, string type)

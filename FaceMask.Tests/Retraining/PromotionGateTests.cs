@@ -1,4 +1,5 @@
 using FaceMask.Api.Jobs;
+using FaceMask.Api.Registry;
 using FaceMask.Training.Data;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Models;

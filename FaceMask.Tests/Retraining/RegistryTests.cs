@@ -68,7 +68,7 @@ public sealed class RegistryTests : IAsyncLifetime
     {
         var registry = await CreateAsync(storage);
         var now = DateTimeOffset.UtcNow;
-        var first = new RetrainRecord(Guid.NewGuid(), RetrainState.Enqueued, "queued", null, "facemask-v2", now, null, null, null, null, null, null);
+        var first = new RetrainRecord(Guid.NewGuid(), RetrainState.Enqueued, RetrainStage.Queued, null, "facemask-v2", now, null, null, null, null, null, null);
         var second = first with { Id = Guid.NewGuid() };
 
         var (started, created) = await registry.StartRetrainAsync(first, Cancel);
@@ -79,10 +79,24 @@ public sealed class RegistryTests : IAsyncLifetime
         Assert.Equal(first.Id, running.Id);
         Assert.Equal(first.Id, started.Id);
 
-        await registry.UpdateRetrainAsync(first with { State = RetrainState.Succeeded, Stage = "done", Finished = now, ResultVersion = "facemask-v2", ProgressJson = "{\"stage\":\"done\"}" }, Cancel);
+        var decision = new PromotionDecision(false, "kept as candidate: a reason", ["a reason"]);
+        await registry.SetRetrainJobIdsAsync(first.Id, new RetrainJobIds("1", "2", "3", "4"), Cancel);
+        await registry.UpdateRetrainAsync(first with
+        {
+            State = RetrainState.Succeeded,
+            Stage = RetrainStage.Done,
+            Finished = now,
+            ResultVersion = "facemask-v2",
+            Progress = new RetrainProgress(RetrainStage.Done, "finished", Attempt: 2),
+            Decision = decision,
+        }, Cancel);
         var finished = await registry.GetRetrainAsync(first.Id, Cancel);
-        Assert.Equal(RetrainState.Succeeded, finished!.State);
-        Assert.Equal("{\"stage\":\"done\"}", finished.ProgressJson);
+        Assert.Equal((RetrainState.Succeeded, RetrainStage.Done), (finished!.State, finished.Stage));
+        Assert.Equal(new RetrainProgress(RetrainStage.Done, "finished", Attempt: 2), finished.Progress);
+        Assert.Equal(decision.Summary, finished.Decision!.Summary);
+        Assert.False(finished.Decision.Promote);
+        Assert.Equal(["a reason"], finished.Decision.Reasons);
+        Assert.Equal(new RetrainJobIds("1", "2", "3", "4"), finished.JobIds);
         Assert.Equal("facemask-v2", finished.ResultVersion);
 
         var (next, createdNext) = await registry.StartRetrainAsync(second, Cancel);
@@ -98,7 +112,7 @@ public sealed class RegistryTests : IAsyncLifetime
     {
         var registry = await CreateAsync(storage);
         var now = DateTimeOffset.Parse("2026-02-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-        var retrain = new RetrainRecord(Guid.NewGuid(), RetrainState.Processing, "train", null, "facemask-v2", now, now, null, null, null, null, null, now);
+        var retrain = new RetrainRecord(Guid.NewGuid(), RetrainState.Processing, RetrainStage.Train, null, "facemask-v2", now, now, null, null, null, null, null, now);
         await registry.StartRetrainAsync(retrain, Cancel);
 
         Assert.True(await registry.HeartbeatRetrainAsync(retrain.Id, now.AddSeconds(5), Cancel));
@@ -106,15 +120,15 @@ public sealed class RegistryTests : IAsyncLifetime
         Assert.True(await registry.CancelRetrainAsync(retrain.Id, "cancelled by an operator", now.AddSeconds(6), Cancel));
 
         // A stage still running somewhere cannot bring it back to life, beat, or cancel it twice.
-        Assert.False(await registry.UpdateRetrainAsync(retrain with { ProgressJson = "{}" }, Cancel));
+        Assert.False(await registry.UpdateRetrainAsync(retrain with { Progress = new RetrainProgress(RetrainStage.Train, "late") }, Cancel));
         Assert.False(await registry.HeartbeatRetrainAsync(retrain.Id, now.AddSeconds(7), Cancel));
         Assert.False(await registry.CancelRetrainAsync(retrain.Id, "again", now.AddSeconds(8), Cancel));
         var cancelled = (await registry.GetRetrainAsync(retrain.Id, Cancel))!;
-        Assert.Equal((RetrainState.Cancelled, "cancelled by an operator", now.AddSeconds(6), (string?)null), (cancelled.State, cancelled.Error, cancelled.Finished, cancelled.ProgressJson));
+        Assert.Equal((RetrainState.Cancelled, "cancelled by an operator", now.AddSeconds(6), (RetrainProgress?)null), (cancelled.State, cancelled.Error, cancelled.Finished, cancelled.Progress));
         Assert.Equal([retrain.Id], (await registry.ListRetrainsAsync(Cancel)).Select(r => r.Id));
 
         // Once promoting, a retrain can no longer be cancelled (the model may already be active).
-        var promoting = retrain with { Id = Guid.NewGuid(), Stage = "promote" };
+        var promoting = retrain with { Id = Guid.NewGuid(), Stage = RetrainStage.Promote };
         await registry.StartRetrainAsync(promoting, Cancel);
         Assert.False(await registry.CancelRetrainAsync(promoting.Id, "too late", now, Cancel));
         Assert.Equal(RetrainState.Processing, (await registry.GetRetrainAsync(promoting.Id, Cancel))!.State);
@@ -138,6 +152,40 @@ public sealed class RegistryTests : IAsyncLifetime
         Assert.Equal(0.5, evaluation.Reference.PerClass["a"].Recall);
         Assert.Equal(1.0, evaluation.Reference.PerClass["b"].Recall);
         Assert.Equal([[1, 1], [0, 2]], evaluation.TestSplit!.ConfusionMatrix.Matrix);
+    }
+
+    [Theory]
+    [InlineData(Storage.Sqlite)]
+    [InlineData(Storage.Postgres)]
+    public async Task Retrain_rows_written_by_the_previous_version_still_load_typed(Storage storage)
+    {
+        var registry = await CreateAsync(storage);
+        var id = Guid.NewGuid();
+        await registry.StartRetrainAsync(new RetrainRecord(id, RetrainState.Succeeded, RetrainStage.Done, null, "facemask-v2", DateTimeOffset.UtcNow, null, null, null, null, null, null), Cancel);
+
+        // The previous version stored the decision as text and the job ids with PascalCase names.
+        await ExecuteAsync(storage, $"UPDATE {Table(storage)} SET decision = 'promoted: macro-F1 0.99', job_ids = '{{\"Split\":\"7\",\"Train\":\"8\",\"Evaluate\":\"9\",\"Promote\":\"10\"}}' WHERE id = '{id}'");
+        var legacy = (await registry.GetRetrainAsync(id, Cancel))!;
+
+        Assert.True(legacy.Decision!.Promote);
+        Assert.Equal("promoted: macro-F1 0.99", legacy.Decision.Summary);
+        Assert.Equal(new RetrainJobIds("7", "8", "9", "10"), legacy.JobIds);
+    }
+
+    private string Table(Storage storage) => storage == Storage.Postgres ? $"\"{schema}\".retrains" : "retrains";
+
+    private async Task ExecuteAsync(Storage storage, string sql)
+    {
+        if (storage == Storage.Postgres)
+        {
+            await using var command = dataSource!.CreateCommand(sql);
+            await command.ExecuteNonQueryAsync(Cancel);
+        }
+        else
+        {
+            using var db = new SQLite.SQLiteConnection(directory.Combine("registry.db"));
+            db.Execute(sql);
+        }
     }
 
     private async Task<IModelRegistry> CreateAsync(Storage storage)

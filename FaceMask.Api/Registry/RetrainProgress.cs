@@ -1,11 +1,11 @@
-namespace FaceMask.Api.Jobs;
+namespace FaceMask.Api.Registry;
 
 /// <summary>What <c>GET /api/jobs/{id}</c> shows as <c>progress</c>.</summary>
 /// <param name="Attempt">Which attempt of the current stage this is: above 1 after a worker died or a stage was retried.</param>
 /// <param name="Recovery">Why the stage runs again, when it does.</param>
 /// <param name="Comparison">Both models' figures on the reference set and the new test split, and the promotion decision.</param>
 public sealed record RetrainProgress(
-    string Stage,
+    RetrainStage Stage,
     string Message,
     int? Epoch = null,
     int? Epochs = null,
