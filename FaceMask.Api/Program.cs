@@ -51,8 +51,7 @@ builder.Services.AddProblemResponses();
 builder.Services.AddOpenApi(openApi => openApi.AddOperationTransformer(MultipartBody.DocumentAsync));
 builder.Services.AddDataProtection();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<ContentPaths>();
-builder.Services.AddSingleton<ResolvedPaths>();
+builder.Services.AddSingleton<ServicePaths>();
 builder.Services.AddSingleton<ServiceMetrics>();
 
 // Serving: the model host, micro-batching, and the watcher that keeps this replica on the registry's active model.
@@ -66,7 +65,7 @@ builder.Services.AddSingleton<FormReader>();
 builder.Services.AddSingleton<LabelledUploadReader>();
 builder.Services.AddValidatorsFromAssemblyContaining<ImageUploadValidator>(ServiceLifetime.Singleton);
 builder.Services.AddHealthChecks().AddCheck<ModelReadyCheck>("model", tags: [HealthEndpoints.ReadyTag]);
-builder.Services.AddPredictionRateLimiting(builder.Configuration);
+builder.Services.AddPredictionRateLimiting();
 
 // Retraining: datasets, Hangfire jobs and the registry (PostgreSQL or embedded SQLite), admin access.
 builder.Services.AddSingleton<DatasetStore>();
@@ -76,7 +75,7 @@ builder.Services.AddSingleton(new NearDuplicateCache(capacity: 4));
 builder.Services.AddSingleton<ReferenceSets>();
 builder.Services.AddTransient<RetrainJobServices>();
 builder.Services.AddTransient<RetrainJobs>();
-builder.Services.AddJobsAndRegistry(builder.Configuration, builder.Environment);
+builder.Services.AddJobsAndRegistry(builder.Configuration);
 builder.Services.AddSingleton<AdminAccess>();
 builder.Services.AddSingleton<AdminOnlyFilter>();
 builder.Services.AddSingleton<AdminDashboardFilter>();

@@ -7,22 +7,13 @@ using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Datasets;
 
-/// <summary>A file that was not added, and why.</summary>
-public sealed record RejectedFile(string File, string Reason);
-
-/// <summary>What an upload did: <c>{"added", "duplicates", "rejected": [{"file", "reason"}]}</c>.</summary>
-public sealed record UploadResult(int Added, int Duplicates, IReadOnlyList<RejectedFile> Rejected);
-
-/// <summary>One image to add, with its class.</summary>
-public sealed record LabelledUpload(string FileName, string Label, byte[] Bytes);
-
 /// <summary>
 /// Adds labelled images to <c>DatasetNew/&lt;class&gt;/</c>: each is validated with the shared image
 /// code (decodable, within the pixel limit), named by its sha256 (content-addressed), skipped when
 /// the same bytes are already in <c>Dataset/</c> or <c>DatasetNew/</c>, and written atomically.
 /// A rejected file changes nothing.
 /// </summary>
-public sealed class DatasetStore(ResolvedPaths paths, ModelHost host, IOptions<UploadOptions> uploads, ILogger<DatasetStore> logger)
+public sealed class DatasetStore(ServicePaths paths, ModelHost host, IOptions<UploadOptions> uploads, ILogger<DatasetStore> logger)
 {
     private readonly SemaphoreSlim writeLock = new(1, 1);
     private readonly Dictionary<string, (long Length, DateTime Modified, string Sha256)> hashCache = new(StringComparer.Ordinal);

@@ -35,7 +35,7 @@ public static class DatasetEndpoints
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-    internal static Ok<DatasetsResponse> GetDatasets(DatasetStore store, ResolvedPaths paths)
+    internal static Ok<DatasetsResponse> GetDatasets(DatasetStore store, ServicePaths paths)
     {
         var classes = store.Classes();
         var split = Directory.Exists(Path.Combine(paths.DatasetSplit, "train"))

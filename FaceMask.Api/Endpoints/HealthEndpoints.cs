@@ -5,18 +5,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FaceMask.Api.Endpoints;
 
-/// <summary>The health response: <c>status</c> is <c>"healthy"</c> when the process serves requests, as the Python service said.</summary>
-public sealed record HealthResponse(string Status, bool ModelLoaded, string? ModelVersion, string Version, DateTimeOffset Time);
-
-/// <summary>Ready means a model is loaded.</summary>
-public sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(host.Current is { } model
-            ? HealthCheckResult.Healthy($"Serving {model.Metadata.Version}")
-            : HealthCheckResult.Unhealthy("No model loaded yet"));
-}
-
 /// <summary><c>/api/health</c> (Python-compatible), <c>/health/live</c> (the process runs), <c>/health/ready</c> (a model is loaded).</summary>
 public static class HealthEndpoints
 {

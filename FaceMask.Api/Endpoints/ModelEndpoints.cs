@@ -6,20 +6,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FaceMask.Api.Endpoints;
 
-/// <summary>What <c>GET /api/model/info</c> says about the served model.</summary>
-public sealed record ModelInfoResponse(
-    string Version,
-    IReadOnlyList<string> Classes,
-    int[] InputSize,
-    PreprocessingMetadata Preprocessing,
-    string Architecture,
-    long Parameters,
-    double Mflops,
-    ClassificationReport? Metrics,
-    DateTimeOffset Created,
-    string? DatasetFingerprint,
-    string? ParentVersion);
-
 /// <summary><c>GET /api/model/info</c>.</summary>
 public static class ModelEndpoints
 {

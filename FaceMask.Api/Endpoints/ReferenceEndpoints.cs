@@ -9,18 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Endpoints;
 
-/// <summary>One version of the reference set, without its image list.</summary>
-public sealed record ReferenceVersionSummary(string Name, int Version, DateTimeOffset Created, string Origin, string Fingerprint, IReadOnlyDictionary<string, int> Counts, int Images)
-{
-    public static ReferenceVersionSummary Of(ReferenceVersion v) => new(v.Name, v.Version, v.Created, v.Origin, v.Fingerprint, v.Counts, v.Images.Count);
-}
-
-/// <summary><c>GET /api/reference</c>: the current version and the history.</summary>
-public sealed record ReferenceSetResponse(ReferenceVersionSummary? Current, IReadOnlyList<ReferenceVersionSummary> Versions);
-
-/// <summary><c>POST /api/reference</c>: the version written and what happened to each file.</summary>
-public sealed record ReferenceAdded(ReferenceVersionSummary Version, int Added, int AlreadyIn, IReadOnlyList<RejectedFile> Rejected);
-
 /// <summary>
 /// <c>GET /api/reference</c> and <c>POST /api/reference</c> (admin): the reference evaluation set
 /// every promotion is judged on. Adding images is the only way it grows after its seed.

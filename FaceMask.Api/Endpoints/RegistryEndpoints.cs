@@ -1,3 +1,4 @@
+using FaceMask.Api.Inference;
 using FaceMask.Api.Errors;
 using FaceMask.Api.Registry;
 using FaceMask.Api.Security;

@@ -11,28 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Endpoints;
 
-/// <summary><c>202</c> answer to a retrain request.</summary>
-public sealed record RetrainAccepted(Guid JobId, string StatusUrl, RetrainState State, bool AlreadyRunning, UploadResult? Upload, string? ReferenceSet);
-
-/// <summary>A retrain as <c>GET /api/jobs/{id}</c> reports it.</summary>
-public sealed record RetrainStatus(
-    Guid Id,
-    RetrainState State,
-    RetrainStage Stage,
-    JobHealth Health,
-    string? Note,
-    RetrainProgress? Progress,
-    string TargetVersion,
-    DateTimeOffset Created,
-    DateTimeOffset? Started,
-    DateTimeOffset? Finished,
-    DateTimeOffset? Heartbeat,
-    string? ModelVersion,
-    string? Decision,
-    bool? Promoted,
-    string? Error,
-    RetrainJobIds? HangfireJobs);
-
 /// <summary><c>POST /api/retrain</c> (admin), <c>GET /api/jobs</c>, <c>GET /api/jobs/{id}</c>, <c>POST /api/jobs/{id}/cancel</c> (admin).</summary>
 public static class RetrainEndpoints
 {

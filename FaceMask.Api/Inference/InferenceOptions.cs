@@ -3,16 +3,6 @@ using FaceMask.Training.Imaging;
 
 namespace FaceMask.Api.Inference;
 
-/// <summary><c>Model:*</c>: which model folder the service loads at start-up.</summary>
-public sealed class ModelOptions
-{
-    public const string Section = "Model";
-
-    /// <summary>The model folder; a relative path is looked up from the content root and its parents (the repository root when run from source).</summary>
-    [Required]
-    public string Path { get; set; } = "models/facemask-v1";
-}
-
 /// <summary><c>Inference:*</c>: micro-batching and ONNX Runtime threading.</summary>
 public sealed class InferenceOptions
 {
@@ -40,22 +30,3 @@ public sealed class InferenceOptions
     public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
 }
 
-/// <summary><c>Uploads:*</c>: what an upload may be.</summary>
-public sealed class UploadOptions
-{
-    public const string Section = "Uploads";
-
-    /// <summary>Largest request body in bytes (default 10 MB); larger is 413.</summary>
-    [Range(1024, long.MaxValue)]
-    public long MaxRequestBytes { get; set; } = 10 * 1024 * 1024;
-
-    /// <summary>Largest image in pixels, checked from the header before decoding; larger is 413.</summary>
-    [Range(1, long.MaxValue)]
-    public long MaxPixels { get; set; } = ImageLimits.DefaultMaxPixels;
-
-    /// <summary>Most files in one <c>/api/predict/batch</c> request.</summary>
-    [Range(1, 1000)]
-    public int MaxBatchFiles { get; set; } = 32;
-
-    public ImageLimits ImageLimits => new() { MaxPixels = MaxPixels };
-}

@@ -4,7 +4,7 @@ namespace FaceMask.Api.Infrastructure;
 
 /// <summary>
 /// <c>Paths:*</c>: where the data and models live. Relative paths resolve from the content root or
-/// its nearest parent that has them (see <see cref="ContentPaths"/>): the repository's top-level
+/// its nearest parent that has them (see <see cref="ServicePaths"/>): the repository's top-level
 /// folders when run from source.
 /// </summary>
 public sealed class PathsOptions
@@ -29,26 +29,4 @@ public sealed class PathsOptions
 
     /// <summary>Where each retrain writes its own split (one folder per target version); default <c>&lt;DatasetSplit&gt;/retrains</c>.</summary>
     public string? RetrainSplits { get; set; }
-}
-
-/// <summary>The configured paths, resolved once.</summary>
-public sealed class ResolvedPaths(ContentPaths paths, Microsoft.Extensions.Options.IOptions<PathsOptions> options)
-{
-    public string Dataset { get; } = paths.Resolve(options.Value.Dataset);
-
-    public string DatasetNew { get; } = paths.Resolve(options.Value.DatasetNew);
-
-    public string DatasetSplit { get; } = paths.Resolve(options.Value.DatasetSplit);
-
-    public string Models { get; } = paths.Resolve(options.Value.Models);
-
-    public string ReferenceSet { get; } = paths.Resolve(options.Value.ReferenceSet);
-
-    /// <summary>Never the hand-made <see cref="DatasetSplit"/> itself: a retrain writes only below this.</summary>
-    public string RetrainSplits { get; } = options.Value.RetrainSplits is { Length: > 0 } configured
-        ? paths.Resolve(configured)
-        : Path.Combine(paths.Resolve(options.Value.DatasetSplit), "retrains");
-
-    /// <summary>The split a retrain toward <paramref name="version"/> writes and reads.</summary>
-    public string RetrainSplit(string version) => Path.Combine(RetrainSplits, version);
 }

@@ -1,3 +1,4 @@
+using FaceMask.Api.Inference;
 using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Registry;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,7 @@ namespace FaceMask.Api.Jobs;
 /// <summary>The services the retrain stages share.</summary>
 public sealed record RetrainJobServices(
     IModelRegistry Registry,
-    ResolvedPaths Paths,
+    ServicePaths Paths,
     ActiveModelWatcher Watcher,
     RetrainPreflight Preflight,
     ReferenceSets References,

@@ -22,7 +22,7 @@ namespace FaceMask.Api.Jobs;
 public sealed class RetrainJobs(RetrainJobServices services)
 {
     private readonly IModelRegistry registry = services.Registry;
-    private readonly ResolvedPaths paths = services.Paths;
+    private readonly ServicePaths paths = services.Paths;
     private readonly RetrainOptions settings = services.Options.Value;
     private readonly ILogger logger = services.Logger;
 

@@ -19,7 +19,7 @@ namespace FaceMask.Api.Jobs;
 /// stage that follows on this replica does not group the same data again).
 /// </summary>
 public sealed class RetrainPreflight(
-    ResolvedPaths paths, ModelHost host, ReferenceSets references, NearDuplicateCache groupings, IOptions<RetrainOptions> options, IOptions<UploadOptions> uploads)
+    ServicePaths paths, ModelHost host, ReferenceSets references, NearDuplicateCache groupings, IOptions<RetrainOptions> options, IOptions<UploadOptions> uploads)
 {
     /// <summary>Checks the data on disk plus <paramref name="pending"/> (uploads about to be added).</summary>
     public RetrainReadiness Check(IReadOnlyList<LabelledUpload> pending, bool newClassSet, CancellationToken cancellationToken)

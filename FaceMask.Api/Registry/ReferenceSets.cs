@@ -14,7 +14,7 @@ namespace FaceMask.Api.Registry;
 /// come only from an operator (<c>POST /api/reference</c>). Its images and their near-duplicates
 /// are withheld from every retrain's split.
 /// </summary>
-public sealed class ReferenceSets(ResolvedPaths paths, IOptions<RetrainOptions> options, TimeProvider time, ILogger<ReferenceSets> logger)
+public sealed class ReferenceSets(ServicePaths paths, IOptions<RetrainOptions> options, TimeProvider time, ILogger<ReferenceSets> logger)
 {
     private readonly SemaphoreSlim writing = new(1, 1);
 

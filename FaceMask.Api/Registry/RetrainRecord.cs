@@ -1,17 +1,5 @@
 namespace FaceMask.Api.Registry;
 
-/// <summary>The state of a whole retrain (split, train, evaluate, promote).</summary>
-public enum RetrainState
-{
-    Enqueued,
-    Processing,
-    Succeeded,
-    Failed,
-
-    /// <summary>Stopped by an operator; the served model is untouched.</summary>
-    Cancelled,
-}
-
 /// <summary>One retrain, as <c>GET /api/jobs/{id}</c> reports it.</summary>
 /// <param name="Decision">The promotion decision, once the promote stage has made it.</param>
 /// <param name="Heartbeat">Last sign of life of the worker running its current stage.</param>

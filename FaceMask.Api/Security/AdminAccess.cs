@@ -8,15 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Security;
 
-/// <summary><c>Admin:*</c>.</summary>
-public sealed class AdminOptions
-{
-    public const string Section = "Admin";
-
-    /// <summary>The key admin requests send as <c>X-Api-Key</c>. Unset: admin routes accept loopback requests only.</summary>
-    public string? ApiKey { get; set; }
-}
-
 /// <summary>
 /// Who may use admin operations (dataset uploads, retraining, activation, the Hangfire dashboard):
 /// with <c>Admin:ApiKey</c> set, requests carrying it (header <c>X-Api-Key</c>, or the dashboard's
@@ -67,36 +58,3 @@ public sealed class AdminAccess(IOptions<AdminOptions> options, IDataProtectionP
     }
 }
 
-public enum AdminDecision
-{
-    Allowed,
-    MissingKey,
-    WrongKey,
-    NotLoopback,
-}
-
-/// <summary>Endpoint filter for admin routes: 401 without a valid key, 403 from another machine when no key is configured.</summary>
-public sealed class AdminOnlyFilter(AdminAccess access) : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        access.Check(context.HttpContext) switch
-        {
-            AdminDecision.Allowed => await next(context),
-            AdminDecision.NotLoopback => new ApiError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Forbidden",
-                "Admin operations are accepted from this machine only while Admin:ApiKey is not configured.").ToProblem(),
-            AdminDecision.WrongKey => new ApiError(StatusCodes.Status401Unauthorized, "wrong_key", "Unauthorized", $"The {AdminAccess.HeaderName} header does not match Admin:ApiKey.").ToProblem(),
-            _ => new ApiError(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Unauthorized", $"Send the admin key in the {AdminAccess.HeaderName} header.").ToProblem(),
-        };
-}
-
-/// <summary>The same rule for the Hangfire dashboard (which also accepts the login cookie).</summary>
-public sealed class AdminDashboardFilter(AdminAccess access) : IDashboardAuthorizationFilter
-{
-    public bool Authorize(DashboardContext context) => access.Check(context.GetHttpContext()) == AdminDecision.Allowed;
-}
-
-public static class AdminEndpointExtensions
-{
-    public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder => builder.AddEndpointFilter<TBuilder, AdminOnlyFilter>();
-}

@@ -1,6 +1,6 @@
 using Hangfire.Logging;
 
-namespace FaceMask.Api.Infrastructure;
+namespace FaceMask.Api.Jobs;
 
 /// <summary>
 /// Hangfire keeps one process-wide log provider. Wrapping the ASP.NET Core one makes a stopped

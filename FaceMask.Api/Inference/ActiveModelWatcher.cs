@@ -1,3 +1,4 @@
+using FaceMask.Api.Registry;
 using System.ComponentModel.DataAnnotations;
 using FaceMask.Api.Inference;
 using FaceMask.Api.Infrastructure;
@@ -5,20 +6,7 @@ using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
 using Microsoft.Extensions.Options;
 
-namespace FaceMask.Api.Registry;
-
-/// <summary><c>Registry:*</c>.</summary>
-public sealed class RegistryOptions
-{
-    public const string Section = "Registry";
-
-    /// <summary>How often every replica checks which version is active (seconds).</summary>
-    [Range(0.1, 3600)]
-    public double PollSeconds { get; set; } = 2;
-
-    /// <summary>PostgreSQL schema of the registry tables (Hangfire uses its own).</summary>
-    public string Schema { get; set; } = "facemask";
-}
+namespace FaceMask.Api.Inference;
 
 /// <summary>
 /// Keeps the served model equal to the registry's active version on this replica. At start it
@@ -30,10 +18,9 @@ public sealed class RegistryOptions
 public sealed class ActiveModelWatcher(
     IModelRegistry registry,
     ModelHost host,
-    ContentPaths paths,
+    ServicePaths paths,
     ServiceMetrics metrics,
     TimeProvider time,
-    IOptions<ModelOptions> modelOptions,
     IOptions<InferenceOptions> inferenceOptions,
     IOptions<RegistryOptions> registryOptions,
     ILogger<ActiveModelWatcher> logger) : BackgroundService
@@ -149,7 +136,7 @@ public sealed class ActiveModelWatcher(
 
     private async Task RegisterInitialModelAsync(CancellationToken cancellationToken)
     {
-        var path = Path.GetFullPath(paths.Resolve(modelOptions.Value.Path));
+        var path = paths.InitialModel;
         ModelFolder folder;
         try
         {

@@ -1,0 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using System.IO.Compression;
+
+namespace FaceMask.Api.Datasets;
+
+/// <summary>A zip that is refused as a whole: nothing from it is added.</summary>
+public sealed class UnsafeZipException(string message) : Exception(message);

@@ -1,0 +1,21 @@
+using FaceMask.Api.Errors;
+using FaceMask.Api.Inference;
+using FaceMask.Training.Evaluation;
+using FaceMask.Training.Models;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FaceMask.Api.Endpoints;
+
+/// <summary>What <c>GET /api/model/info</c> says about the served model.</summary>
+public sealed record ModelInfoResponse(
+    string Version,
+    IReadOnlyList<string> Classes,
+    int[] InputSize,
+    PreprocessingMetadata Preprocessing,
+    string Architecture,
+    long Parameters,
+    double Mflops,
+    ClassificationReport? Metrics,
+    DateTimeOffset Created,
+    string? DatasetFingerprint,
+    string? ParentVersion);

@@ -1,0 +1,31 @@
+using System.Globalization;
+using FaceMask.Api.Datasets;
+using FaceMask.Api.Errors;
+using FaceMask.Api.Infrastructure;
+using FaceMask.Api.Jobs;
+using FaceMask.Api.Registry;
+using FaceMask.Api.Security;
+using FaceMask.Training.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace FaceMask.Api.Endpoints;
+
+/// <summary>A retrain as <c>GET /api/jobs/{id}</c> reports it.</summary>
+public sealed record RetrainStatus(
+    Guid Id,
+    RetrainState State,
+    RetrainStage Stage,
+    JobHealth Health,
+    string? Note,
+    RetrainProgress? Progress,
+    string TargetVersion,
+    DateTimeOffset Created,
+    DateTimeOffset? Started,
+    DateTimeOffset? Finished,
+    DateTimeOffset? Heartbeat,
+    string? ModelVersion,
+    string? Decision,
+    bool? Promoted,
+    string? Error,
+    RetrainJobIds? HangfireJobs);

@@ -1,0 +1,15 @@
+using FaceMask.Api.Inference;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace FaceMask.Api.Inference;
+
+/// <summary>Ready means a model is loaded.</summary>
+public sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(host.Current is { } model
+            ? HealthCheckResult.Healthy($"Serving {model.Metadata.Version}")
+            : HealthCheckResult.Unhealthy("No model loaded yet"));
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
+using FaceMask.Api.Errors;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace FaceMask.Api.Infrastructure;
+
+/// <summary><c>RateLimiting:*</c>: a token bucket per client address on the prediction endpoints.</summary>
+public sealed class RateLimitingOptions
+{
+    public const string Section = "RateLimiting";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Requests a client may burst.</summary>
+    [Range(1, 1_000_000)]
+    public int BurstLimit { get; set; } = 200;
+
+    /// <summary>Sustained requests per second per client.</summary>
+    [Range(1, 1_000_000)]
+    public int RequestsPerSecond { get; set; } = 100;
+}

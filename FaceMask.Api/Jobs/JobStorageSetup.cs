@@ -1,0 +1,94 @@
+using FaceMask.Api.Infrastructure;
+using FaceMask.Api.Registry;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FaceMask.Api.Jobs;
+
+/// <summary>
+/// Where jobs and the model registry live: PostgreSQL when <c>ConnectionStrings:Postgres</c> is set
+/// (Hangfire.PostgreSql, registry in its own schema of the same database), otherwise embedded
+/// SQLite files under <c>App_Data/</c> so the service runs with no setup.
+/// </summary>
+public static class JobStorageSetup
+{
+    /// <summary>
+    /// The connection string chooses the store at start-up (it decides which types exist); every
+    /// other setting is read through its validated options when the services are first resolved.
+    /// </summary>
+    public static IServiceCollection AddJobsAndRegistry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var postgres = configuration.GetConnectionString("Postgres");
+        services.AddSingleton<RetrainFailureFilter>();
+        services.AddSingleton<RetrainCancellations>();
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
+            services.AddSingleton<IModelRegistry>(provider => new PostgresModelRegistry(
+                provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<IOptions<RegistryOptions>>().Value.Schema));
+            services.AddSingleton<JobStorage>(provider =>
+            {
+                var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
+                var options = new PostgreSqlStorageOptions
+                {
+                    SchemaName = jobs.Schema,
+                    QueuePollInterval = jobs.Poll,
+                    InvisibilityTimeout = jobs.InvisibilityTimeout,
+                    UseSlidingInvisibilityTimeout = true,
+                    PrepareSchemaIfNecessary = true,
+                };
+                return new PostgreSqlStorage(new NpgsqlConnectionFactory(postgres, options), options);
+            });
+            services.AddSingleton<IJobKeepAlive, StorageKeepsJobsAlive>();
+        }
+        else
+        {
+            services.AddSingleton<IModelRegistry>(provider => new SqliteModelRegistry(SqliteFile(provider, "registry.db")));
+            services.AddSingleton<JobStorage>(provider =>
+            {
+                var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
+                return new SQLiteStorage(SqliteFile(provider, HangfireDatabase), new SQLiteStorageOptions { QueuePollInterval = jobs.Poll, InvisibilityTimeout = jobs.InvisibilityTimeout });
+            });
+            services.AddSingleton<IJobKeepAlive>(provider => new SqliteQueueKeepAlive(SqliteFile(provider, HangfireDatabase)));
+        }
+
+        // The storage is registered above, per app: Hangfire's own registration would hand out the
+        // process-wide JobStorage.Current, which several apps in one process (tests) would share.
+        services.AddHangfire((provider, hangfire) => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new DisposalTolerantLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(provider.GetRequiredService<ILoggerFactory>())))
+            .UseFilter(provider.GetRequiredService<RetrainFailureFilter>()));
+
+        // One worker: a retrain already uses every core, and only one runs at a time.
+        services.AddHangfireServer((provider, server) =>
+        {
+            server.WorkerCount = 1;
+            server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+            server.SchedulePollingInterval = provider.GetRequiredService<IOptions<JobsOptions>>().Value.Poll;
+            server.ShutdownTimeout = TimeSpan.FromSeconds(30);
+        });
+        return services;
+    }
+
+    private const string HangfireDatabase = "hangfire.db";
+
+    private static string SqliteFile(IServiceProvider provider, string name)
+    {
+        var directory = provider.GetRequiredService<ServicePaths>().SqliteDirectory;
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, name);
+    }
+
+    /// <summary>Removes this app's filter from Hangfire's process-wide filter list when the app stops.</summary>
+    public static void UnregisterJobFiltersOnStop(this WebApplication app)
+    {
+        var filter = app.Services.GetRequiredService<RetrainFailureFilter>();
+        app.Lifetime.ApplicationStopped.Register(() => GlobalJobFilters.Filters.Remove(filter));
+    }
+}
