@@ -85,6 +85,7 @@ app.UseProblemResponses();
 var metrics = app.Services.GetRequiredService<ServiceMetrics>();
 app.UseHttpMetrics(options => options.SetMetricFactory(metrics.Factory));
 app.UseRateLimiter();
+app.UseDashboardSignInRedirect("/hangfire");
 app.UseHangfireDashboard("/hangfire", new DashboardOptions
 {
     Authorization = [app.Services.GetRequiredService<AdminDashboardFilter>()],

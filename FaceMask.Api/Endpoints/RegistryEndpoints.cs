@@ -24,15 +24,20 @@ public static class RegistryEndpoints
         return app;
     }
 
-    internal static async Task<Ok<IReadOnlyList<ModelRecord>>> ListAsync(IModelRegistry registry, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await registry.ListAsync(cancellationToken));
+    // Server paths say how the machine is laid out: only admins see them.
+    internal static async Task<Ok<IReadOnlyList<ModelVersionResponse>>> ListAsync(HttpContext context, IModelRegistry registry, AdminAccess access, CancellationToken cancellationToken)
+    {
+        var admin = access.Check(context) == AdminDecision.Allowed;
+        return TypedResults.Ok<IReadOnlyList<ModelVersionResponse>>((await registry.ListAsync(cancellationToken)).Select(r => ModelVersionResponse.Of(r, admin)).ToList());
+    }
 
-    internal static async Task<Results<Ok<ModelRecord>, ProblemHttpResult>> GetAsync(string version, IModelRegistry registry, CancellationToken cancellationToken) =>
+    internal static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> GetAsync(
+        string version, HttpContext context, IModelRegistry registry, AdminAccess access, CancellationToken cancellationToken) =>
         await registry.GetAsync(version, cancellationToken) is { } record
-            ? TypedResults.Ok(record)
+            ? TypedResults.Ok(ModelVersionResponse.Of(record, access.Check(context) == AdminDecision.Allowed))
             : NotFound(version);
 
-    internal static async Task<Results<Ok<ModelRecord>, ProblemHttpResult>> ActivateAsync(
+    internal static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> ActivateAsync(
         string version, IModelRegistry registry, ActiveModelWatcher watcher, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await registry.GetAsync(version, cancellationToken) is not { } record)
@@ -52,7 +57,7 @@ public static class RegistryEndpoints
         await registry.ActivateAsync(version, "activated by an operator", time.GetUtcNow(), cancellationToken);
         watcher.RefreshNow();
         await watcher.SynchronizeAsync(cancellationToken); // this replica switches before answering
-        return TypedResults.Ok((await registry.GetAsync(version, cancellationToken))!);
+        return TypedResults.Ok(ModelVersionResponse.Of((await registry.GetAsync(version, cancellationToken))!, showPath: true));
     }
 
     private static ProblemHttpResult NotFound(string version) =>

@@ -53,6 +53,28 @@ public static class DashboardLoginEndpoints
         return TypedResults.Redirect("/hangfire");
     }
 
+    /// <summary>
+    /// A browser that opens the dashboard without the key is sent to the sign-in form instead of
+    /// Hangfire's bare 401; API clients (no <c>text/html</c> in Accept) still get the 401.
+    /// </summary>
+    public static WebApplication UseDashboardSignInRedirect(this WebApplication app, string dashboardPath)
+    {
+        app.Use(async (context, next) =>
+        {
+            var access = context.RequestServices.GetRequiredService<AdminAccess>();
+            if (context.Request.Path.StartsWithSegments(dashboardPath) && HttpMethods.IsGet(context.Request.Method)
+                && context.Request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true)
+                && access.KeyConfigured && access.Check(context) != AdminDecision.Allowed)
+            {
+                context.Response.Redirect(Path);
+                return;
+            }
+
+            await next(context);
+        });
+        return app;
+    }
+
     private static ContentHttpResult Form(string? error, int status = StatusCodes.Status200OK) => TypedResults.Content($"""
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>FaceMask jobs: sign in</title></head>

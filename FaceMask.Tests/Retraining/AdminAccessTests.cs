@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using FaceMask.Api.Security;
 using FaceMask.Tests.Api;
 using FaceMask.Tests.Support;
@@ -63,6 +65,14 @@ public sealed class AdminAccessTests
         }
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/jobs/{Guid.NewGuid()}", Cancel)).StatusCode);
+
+        // The registry shows no server paths to anonymous callers; admins see them.
+        var anonymous = await client.GetFromJsonAsync<JsonElement>("/api/models", Cancel);
+        Assert.All(anonymous.EnumerateArray(), m => Assert.False(m.TryGetProperty("path", out _)));
+        Assert.False((await client.GetFromJsonAsync<JsonElement>("/api/models/facemask-v1", Cancel)).TryGetProperty("path", out _));
+        using var asAdmin = new HttpRequestMessage(HttpMethod.Get, "/api/models/facemask-v1") { Headers = { { AdminAccess.HeaderName, Key } } };
+        var admin = await (await client.SendAsync(asAdmin, Cancel)).Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal(environment.InitialModel, admin.GetProperty("path").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/predict", PredictionApiTests.Upload("file", TestImages.Face(MaskState.None, 1)), Cancel)).StatusCode);
     }
 
@@ -72,6 +82,12 @@ public sealed class AdminAccessTests
         await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
         await using var factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
         using var client = factory.CreateBrowserLikeClient();
+
+        // A browser opening the dashboard without the key is sent to the sign-in form.
+        using var browsing = new HttpRequestMessage(HttpMethod.Get, "/hangfire") { Headers = { { "Accept", "text/html,application/xhtml+xml" } } };
+        var redirected = await client.SendAsync(browsing, Cancel);
+        Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
+        Assert.Equal("/hangfire-login", redirected.Headers.Location?.ToString());
 
         var form = await client.GetStringAsync("/hangfire-login", Cancel);
         var refused = await client.PostAsync("/hangfire-login", new FormUrlEncodedContent([new("key", "wrong")]), Cancel);
