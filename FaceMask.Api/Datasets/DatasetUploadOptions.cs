@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.IO.Compression;
 
 namespace FaceMask.Api.Datasets;
 

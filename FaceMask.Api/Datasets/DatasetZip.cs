@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.IO.Compression;
 
 namespace FaceMask.Api.Datasets;

@@ -1,6 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.IO.Compression;
-
 namespace FaceMask.Api.Datasets;
 
 /// <summary>A zip that is refused as a whole: nothing from it is added.</summary>

@@ -1,7 +1,6 @@
 using FaceMask.Api.Inference;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FaceMask.Api.Endpoints;
 

@@ -1,8 +1,3 @@
-using FaceMask.Api.Inference;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-
 namespace FaceMask.Api.Endpoints;
 
 /// <summary>The health response: <c>status</c> is <c>"healthy"</c> when the process serves requests, as the Python service said.</summary>

@@ -1,7 +1,5 @@
 using FaceMask.Api.Errors;
 using FaceMask.Api.Inference;
-using FaceMask.Training.Evaluation;
-using FaceMask.Training.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FaceMask.Api.Endpoints;

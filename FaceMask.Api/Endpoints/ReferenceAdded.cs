@@ -1,11 +1,4 @@
 using FaceMask.Api.Datasets;
-using FaceMask.Api.Errors;
-using FaceMask.Api.Inference;
-using FaceMask.Api.Registry;
-using FaceMask.Training.Data;
-using FaceMask.Training.Imaging;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Endpoints;
 

@@ -1,5 +1,5 @@
-using FaceMask.Api.Inference;
 using FaceMask.Api.Errors;
+using FaceMask.Api.Inference;
 using FaceMask.Api.Registry;
 using FaceMask.Api.Security;
 using FaceMask.Training.Models;

@@ -1,7 +1,5 @@
-using FaceMask.Api.Registry;
-using System.ComponentModel.DataAnnotations;
-using FaceMask.Api.Inference;
 using FaceMask.Api.Infrastructure;
+using FaceMask.Api.Registry;
 using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using FaceMask.Training.Imaging;
 
 namespace FaceMask.Api.Inference;
 

@@ -1,6 +1,3 @@
-using FaceMask.Api.Inference;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FaceMask.Api.Inference;

@@ -12,6 +12,7 @@ public static class RateLimiting
 
     public static IServiceCollection AddPredictionRateLimiting(this IServiceCollection services)
     {
+        services.AddValidatedOptions<RateLimitingOptions>(RateLimitingOptions.Section);
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptionsMonitor<RateLimitingOptions>>((limiter, monitor) =>
         {

@@ -1,7 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Threading.RateLimiting;
-using FaceMask.Api.Errors;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace FaceMask.Api.Infrastructure;
 

@@ -1,11 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using FaceMask.Api.Jobs;
-using FaceMask.Api.Registry;
-using Hangfire;
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
-using Hangfire.Storage.SQLite;
-using Npgsql;
 
 namespace FaceMask.Api.Jobs;
 

@@ -2,11 +2,10 @@ using System.ComponentModel;
 using System.Diagnostics;
 using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Registry;
-using FaceMask.Training.Common;
 using FaceMask.Training.Data;
 using FaceMask.Training.Evaluation;
-using FaceMask.Training.Models;
 using FaceMask.Training.Learning;
+using FaceMask.Training.Models;
 using Hangfire;
 using Hangfire.Server;
 

@@ -219,12 +219,15 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource dataSource, string sc
     {
         foreach (var value in values)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value switch
+            command.Parameters.Add(new NpgsqlParameter
             {
-                null => DBNull.Value,
-                DateTimeOffset time => time.ToUniversalTime(),
-                _ => value,
-            } });
+                Value = value switch
+                {
+                    null => DBNull.Value,
+                    DateTimeOffset time => time.ToUniversalTime(),
+                    _ => value,
+                }
+            });
         }
     }
 }

@@ -1,9 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using FaceMask.Api.Inference;
-using FaceMask.Api.Infrastructure;
-using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
-using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Registry;
 

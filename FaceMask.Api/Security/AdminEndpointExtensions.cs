@@ -1,11 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
-using FaceMask.Api.Errors;
-using Hangfire.Dashboard;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Options;
-
 namespace FaceMask.Api.Security;
 
 public static class AdminEndpointExtensions

@@ -4,7 +4,6 @@ using System.Text.Json;
 using FaceMask.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceMask.Tests.Api;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FaceMask.Api.Inference;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;

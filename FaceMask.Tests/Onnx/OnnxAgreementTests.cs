@@ -1,9 +1,9 @@
 using FaceMask.Tests.Keras;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Keras;
+using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
-using FaceMask.Training.Learning;
 using Microsoft.ML.OnnxRuntime;
 using ModelMetadata = FaceMask.Training.Models.ModelMetadata;
 

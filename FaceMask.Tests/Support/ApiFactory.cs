@@ -1,5 +1,5 @@
-using FaceMask.Training.Models;
 using FaceMask.Training.Learning;
+using FaceMask.Training.Models;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using FaceMask.Training.Imaging;
-using FaceMask.Training.Synthetic;
 using FaceMask.Training.Learning;
+using FaceMask.Training.Synthetic;
 
 namespace FaceMask.Tests.Training;
 

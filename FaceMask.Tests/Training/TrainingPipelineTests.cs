@@ -4,8 +4,8 @@ using FaceMask.Tests.Support;
 using FaceMask.Training.Cli;
 using FaceMask.Training.Data;
 using FaceMask.Training.Keras;
-using FaceMask.Training.Models;
 using FaceMask.Training.Learning;
+using FaceMask.Training.Models;
 
 namespace FaceMask.Tests.Training;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using FaceMask.Training.Common;
-using FaceMask.Training.Models;
 using FaceMask.Training.Learning;
+using FaceMask.Training.Models;
 using Spectre.Console;
 
 namespace FaceMask.Training.Cli;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using FaceMask.Training.Imaging;
+using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
-using FaceMask.Training.Learning;
 
 namespace FaceMask.Training.Cli;
 

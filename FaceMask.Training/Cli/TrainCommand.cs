@@ -1,6 +1,6 @@
 using System.CommandLine;
-using FaceMask.Training.Models;
 using FaceMask.Training.Learning;
+using FaceMask.Training.Models;
 using Spectre.Console;
 
 namespace FaceMask.Training.Cli;

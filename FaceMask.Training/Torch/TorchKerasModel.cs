@@ -1,8 +1,7 @@
 using FaceMask.Training.Keras;
-using Activation = FaceMask.Training.Keras.Activation;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Activation = FaceMask.Training.Keras.Activation;
 
 namespace FaceMask.Training.Torch;
 
