@@ -88,6 +88,11 @@ public sealed class ErrorVocabularyTests
         }
 
         Assert.True(predict.GetProperty("responses").TryGetProperty("429", out _));
+        foreach (var admin in new[] { "/api/models/{version}/activate", "/api/jobs/{id}/cancel" })
+        {
+            var responses = paths.GetProperty(admin).GetProperty("post").GetProperty("responses");
+            Assert.True(responses.TryGetProperty("401", out _) && responses.TryGetProperty("403", out _), $"{admin} does not document 401 and 403");
+        }
     }
 
     private static async Task<HttpResponseMessage> SendWithHugeHeader(HttpClient client)
