@@ -49,7 +49,10 @@ public static class SyntheticFaces
     ];
 
     /// <summary>Draws one face as a <paramref name="size"/> x <paramref name="size"/> BGR image; the caller disposes it.</summary>
-    public static Mat Draw(MaskState state, int seed, int size = 128)
+    public static Mat Draw(MaskState state, int seed, int size = 128) => DrawWithLandmarks(state, seed, size).Image;
+
+    /// <summary>Draws one face and says where its eyes, nose tip and mouth ended up (after pose and scaling), in pixels of the image.</summary>
+    public static (Mat Image, SyntheticLandmarks Landmarks) DrawWithLandmarks(MaskState state, int seed, int size = 128)
     {
         var random = new Random(seed);
         const int Canvas = 256; // drawn at 256 px and shrunk: smooth edges without anti-aliasing tricks
@@ -129,7 +132,18 @@ public static class SyntheticFaces
         Cv2.Resize(image, result, new Size(size, size), 0, 0, InterpolationFlags.Area);
         image.Dispose();
         AddSensorNoise(result, random);
-        return result;
+
+        // Where the features went: the pose rotation, then the shrink to the output size.
+        var factor = (double)size / Canvas;
+        Point2f Posed(double x, double y) => new(
+            (float)(((rotation.At<double>(0, 0) * x) + (rotation.At<double>(0, 1) * y) + rotation.At<double>(0, 2)) * factor),
+            (float)(((rotation.At<double>(1, 0) * x) + (rotation.At<double>(1, 1) * y) + rotation.At<double>(1, 2)) * factor));
+        var landmarks = new SyntheticLandmarks(
+            Posed(center.X + look - (rx * 0.4), eyeY),
+            Posed(center.X + look + (rx * 0.4), eyeY),
+            Posed(center.X + look, noseTipY),
+            Posed(center.X + look, mouthY));
+        return (result, landmarks);
     }
 
     /// <summary>Writes <paramref name="perClass"/> JPEG faces per state into <c>root/&lt;class&gt;/</c>; returns the paths.</summary>
