@@ -127,7 +127,7 @@ public sealed class BlazeFaceDetector : IDisposable
     /// MediaPipe's weighted non-maximum suppression: each kept face is the score-weighted mean of
     /// the detections that overlap its best one, which steadies boxes and keypoints.
     /// </summary>
-    private static List<FaceDetection> Suppress(List<FaceDetection> candidates, float overlap)
+    public static List<FaceDetection> Suppress(IEnumerable<FaceDetection> candidates, float overlap)
     {
         var remaining = candidates.OrderByDescending(c => c.Score).ToList();
         var kept = new List<FaceDetection>();
