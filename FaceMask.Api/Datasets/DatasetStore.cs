@@ -42,11 +42,9 @@ public sealed class DatasetStore(ServicePaths paths, ModelHost host, IOptions<Up
         var accepted = new List<(LabelledUpload File, string Sha256, ImageFormat Format)>();
         foreach (var file in files)
         {
-            if (newClassSet ? !IsClassName(file.Label) : !classes.Contains(file.Label, StringComparer.Ordinal))
+            if (ClassLabels.Refusal(file.Label, classes, newClassSet) is { } refusal)
             {
-                rejected.Add(new RejectedFile(file.FileName, newClassSet
-                    ? $"'{file.Label}' cannot name a class: use letters, digits, '_', '-' and '.'."
-                    : $"Unknown label '{file.Label}': the served model's classes are {string.Join(", ", classes)}. Send new_classes=true to start a new class set."));
+                rejected.Add(new RejectedFile(file.FileName, refusal));
                 continue;
             }
 
@@ -87,10 +85,6 @@ public sealed class DatasetStore(ServicePaths paths, ModelHost host, IOptions<Up
         logger.LogInformation("Dataset upload: {Added} added, {Duplicates} duplicates, {Rejected} rejected", added, duplicates, rejected.Count);
         return new UploadResult(added, duplicates, rejected);
     }
-
-    /// <summary>Whether a label can name a class folder: ASCII letters, digits, '_', '-' and '.', not starting with '.' or '-'.</summary>
-    public static bool IsClassName(string label) =>
-        label.Length is > 0 and <= 100 && !label.StartsWith('.') && !label.StartsWith('-') && label.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     /// <summary>Per-class image counts of a class-per-folder directory (empty when it does not exist).</summary>
     public static IReadOnlyDictionary<string, int> Counts(string directory, IReadOnlyList<string> classes) =>

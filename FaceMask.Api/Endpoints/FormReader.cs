@@ -34,6 +34,7 @@ public sealed class FormReader(IOptions<UploadOptions> uploads, ServiceMetrics m
         }
     }
 
+    // C# has no implicit conversion from an interface type, so the form is wrapped by hand.
     private static Outcome<IFormCollection> Outcome(IFormCollection form) => new(form, null);
 
     private ApiError Rejected(ApiError error)

@@ -1,9 +1,6 @@
-using FaceMask.Api.Datasets;
 using FaceMask.Api.Errors;
 using FaceMask.Api.Inference;
 using FaceMask.Api.Registry;
-using FaceMask.Training.Data;
-using FaceMask.Training.Imaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -42,45 +39,13 @@ public static class ReferenceEndpoints
         }
 
         var read = upload.Value!;
-        var classes = host.Current?.Classes;
-        var rejected = read.Rejected.ToList();
-        var accepted = new List<(LabelledUpload File, DatasetImage Image)>();
-        foreach (var file in read.Files)
+        var added = await references.AddAsync(read.Files, read.Rejected, host.Current?.Classes, read.NewClassSet, limits.Value.ImageLimits, cancellationToken);
+        if (added.Version is null)
         {
-            if (classes is not null && !read.NewClassSet && !classes.Contains(file.Label, StringComparer.Ordinal))
-            {
-                rejected.Add(new RejectedFile(file.FileName, $"Unknown label '{file.Label}': the served model's classes are {string.Join(", ", classes)}."));
-                continue;
-            }
-
-            if (!DatasetStore.IsClassName(file.Label))
-            {
-                rejected.Add(new RejectedFile(file.FileName, $"'{file.Label}' cannot name a class."));
-                continue;
-            }
-
-            try
-            {
-                accepted.Add((file, DatasetScanner.Read(references.Set.ImagesDirectory, file.Label, file.Label, file.Bytes, limits.Value.ImageLimits)));
-            }
-            catch (ImageRejectedException e)
-            {
-                rejected.Add(new RejectedFile(file.FileName, e.Message));
-            }
+            return ApiError.BadRequest("nothing_added", "Nothing to add", "None of the files is a usable image of a known class: " +
+                string.Join("; ", added.Rejected.Select(r => $"{r.File}: {r.Reason}"))).ToProblem();
         }
 
-        var before = references.Current();
-        var known = before?.Images.Select(i => i.Sha256).ToHashSet(StringComparer.Ordinal) ?? [];
-        var fresh = accepted.Where(a => !known.Contains(a.Image.Sha256)).DistinctBy(a => a.Image.Sha256).ToList();
-        if (fresh.Count == 0)
-        {
-            return before is null
-                ? ApiError.BadRequest("nothing_added", "Nothing to add", "None of the files is a usable image of a known class: " +
-                    string.Join("; ", rejected.Select(r => $"{r.File}: {r.Reason}"))).ToProblem()
-                : TypedResults.Ok(new ReferenceAdded(ReferenceVersionSummary.Of(before), 0, accepted.Count, rejected));
-        }
-
-        var version = await references.AddAsync(fresh, cancellationToken);
-        return TypedResults.Ok(new ReferenceAdded(ReferenceVersionSummary.Of(version), fresh.Count, accepted.Count - fresh.Count, rejected));
+        return TypedResults.Ok(new ReferenceAdded(ReferenceVersionSummary.Of(added.Version), added.Added, added.AlreadyIn, added.Rejected));
     }
 }

@@ -25,10 +25,9 @@ public sealed class RetrainPreflight(
     public RetrainReadiness Check(IReadOnlyList<LabelledUpload> pending, bool newClassSet, CancellationToken cancellationToken)
     {
         var known = host.Current?.Classes;
-        if (pending.Select(p => p.Label).FirstOrDefault(l => !DatasetStore.IsClassName(l)) is { } badLabel)
+        if (pending.Select(p => ClassLabels.Refusal(p.Label, null, newClassSet: true)).FirstOrDefault(r => r is not null) is { } invalid)
         {
-            return RetrainReadiness.Refused(StatusCodes.Status400BadRequest, "invalid_label", "Invalid label",
-                $"'{badLabel}' cannot name a class: use letters, digits, '_', '-' and '.' (not first).");
+            return RetrainReadiness.Refused(StatusCodes.Status400BadRequest, "invalid_label", "Invalid label", invalid);
         }
 
         var existing = Scan(cancellationToken);

@@ -65,14 +65,48 @@ public sealed class ReferenceSets(ServicePaths paths, IOptions<RetrainOptions> o
         }
     }
 
-    /// <summary>An operator's addition: a new version with these images (already validated).</summary>
-    public async Task<ReferenceVersion> AddAsync(IReadOnlyList<(LabelledUpload File, DatasetImage Image)> images, CancellationToken cancellationToken)
+    /// <summary>
+    /// An operator's addition: every file is checked (label, decodable, within <paramref name="limits"/>),
+    /// and those not in the set yet make a new version. Nothing new, no new version.
+    /// </summary>
+    /// <param name="classes">The served model's classes, which labels must be one of unless <paramref name="newClassSet"/>.</param>
+    public async Task<ReferenceAddition> AddAsync(
+        IReadOnlyList<LabelledUpload> files, IReadOnlyList<RejectedFile> alreadyRejected, IReadOnlyList<string>? classes, bool newClassSet, ImageLimits limits, CancellationToken cancellationToken)
     {
+        var rejected = alreadyRejected.ToList();
+        var accepted = new List<(LabelledUpload File, DatasetImage Image)>();
+        foreach (var file in files)
+        {
+            if (ClassLabels.Refusal(file.Label, classes, newClassSet) is { } refusal)
+            {
+                rejected.Add(new RejectedFile(file.FileName, refusal));
+                continue;
+            }
+
+            try
+            {
+                accepted.Add((file, DatasetScanner.Read(Set.ImagesDirectory, file.Label, file.Label, file.Bytes, limits)));
+            }
+            catch (ImageRejectedException e)
+            {
+                rejected.Add(new RejectedFile(file.FileName, e.Message));
+            }
+        }
+
         await writing.WaitAsync(cancellationToken);
         try
         {
-            var origin = $"added by an operator: {images.Count} images";
-            return Set.Add(images.Select(i => new NewReferenceImage(i.Image.Class, i.Image.Sha256, i.Image.Header.Format.FileExtension(), Bytes: i.File.Bytes)), origin, time.GetUtcNow());
+            var before = Set.Current();
+            var known = before?.Images.Select(i => i.Sha256).ToHashSet(StringComparer.Ordinal) ?? [];
+            var fresh = accepted.Where(a => !known.Contains(a.Image.Sha256)).DistinctBy(a => a.Image.Sha256).ToList();
+            if (fresh.Count == 0)
+            {
+                return new ReferenceAddition(before, 0, accepted.Count, rejected);
+            }
+
+            var version = Set.Add(fresh.Select(i => new NewReferenceImage(i.Image.Class, i.Image.Sha256, i.Image.Header.Format.FileExtension(), Bytes: i.File.Bytes)),
+                $"added by an operator: {fresh.Count} images", time.GetUtcNow());
+            return new ReferenceAddition(version, fresh.Count, accepted.Count - fresh.Count, rejected);
         }
         finally
         {
