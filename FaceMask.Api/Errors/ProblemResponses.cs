@@ -63,6 +63,19 @@ public static class ProblemResponses
         });
     }
 
-    private static long HeaderBytes(IHeaderDictionary headers) =>
-        headers.Sum(h => (long)h.Key.Length + h.Value.Sum(v => v?.Length ?? 0) + 4);
+    // Runs on every request (predictions included): a plain loop, no LINQ.
+    private static long HeaderBytes(IHeaderDictionary headers)
+    {
+        long total = 0;
+        foreach (var (name, values) in headers)
+        {
+            total += name.Length + 4;
+            foreach (var value in values)
+            {
+                total += value?.Length ?? 0;
+            }
+        }
+
+        return total;
+    }
 }

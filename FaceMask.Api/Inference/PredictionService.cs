@@ -65,6 +65,12 @@ public sealed class PredictionService(ModelHost host, PredictionBatcher batcher,
         var best = Trainer.ArgMax(probabilities);
         var classes = model.Classes;
         metrics.Predicted(classes[best]);
-        return new PredictionResult(classes[best], probabilities[best], classes.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => probabilities[c.i]), model.Metadata.Version);
+        var byClass = new Dictionary<string, float>(classes.Count); // per request: a plain loop, no LINQ closures
+        for (var i = 0; i < classes.Count; i++)
+        {
+            byClass[classes[i]] = probabilities[i];
+        }
+
+        return new PredictionResult(classes[best], probabilities[best], byClass, model.Metadata.Version);
     }
 }
