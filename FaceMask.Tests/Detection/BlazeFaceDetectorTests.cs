@@ -7,11 +7,9 @@ using OpenCvSharp;
 namespace FaceMask.Tests.Detection;
 
 /// <summary>The vendored BlazeFace model with this project's anchor decoding, on drawn faces and (when present) the public dataset.</summary>
-public sealed class BlazeFaceDetectorTests : IDisposable
+public sealed class BlazeFaceDetectorTests(DetectorFixture fixture) : IClassFixture<DetectorFixture>
 {
-    private readonly BlazeFaceDetector detector = BlazeFaceDetector.Front(Path.Combine(RepositoryPaths.Root, "models"));
-
-    public void Dispose() => detector.Dispose();
+    private readonly BlazeFaceDetector detector = fixture.Detector;
 
     [Fact]
     public void Keypoints_land_on_the_features_of_drawn_faces()
@@ -39,6 +37,7 @@ public sealed class BlazeFaceDetectorTests : IDisposable
 
         errors.Sort();
         var median = errors[errors.Count / 2];
+        TestContext.Current.SendDiagnosticMessage($"found {found} of {Faces} drawn faces; median keypoint error {median:0.0} px");
         Assert.True(found >= Faces * 3 / 4, $"found {found} of {Faces} drawn faces");
         Assert.True(median < 5, $"median keypoint error {median:0.0} px (faces about 50 px wide)");
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FaceMask.Tests.Support;
 using FaceMask.Training.Detection;
 using FaceMask.Training.Synthetic;
 using OpenCvSharp;
@@ -7,11 +6,9 @@ using OpenCvSharp;
 namespace FaceMask.Tests.Detection;
 
 /// <summary>Small faces in a larger photo: composed scenes of drawn faces at known places and sizes.</summary>
-public sealed class FaceFinderTests : IDisposable
+public sealed class FaceFinderTests(DetectorFixture fixture) : IClassFixture<DetectorFixture>
 {
-    private readonly BlazeFaceDetector detector = BlazeFaceDetector.Front(Path.Combine(RepositoryPaths.Root, "models"));
-
-    public void Dispose() => detector.Dispose();
+    private readonly BlazeFaceDetector detector = fixture.Detector;
 
     [Fact]
     public void Tiles_cover_the_photo_at_every_level_down_to_the_smallest_face()
