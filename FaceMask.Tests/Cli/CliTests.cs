@@ -71,6 +71,31 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Synthesize_paints_every_class_from_no_mask_faces_with_a_contact_sheet()
+    {
+        using var directory = new TempDirectory();
+        var data = directory.Combine("Dataset");
+        var output = directory.Combine("painted");
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["generate", "--out", data, "--per-class", "6", "--seed", "4"]));
+
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["synthesize", "--data", data, "--out", output, "--per-class", "5", "--models", Path.Combine(RepositoryPaths.Root, "models")]));
+
+        foreach (var name in new[] { "with_mask", "mask_weared_incorrect", "without_mask" })
+        {
+            var files = Directory.GetFiles(Path.Combine(output, name), "*.png");
+            Assert.Equal(5, files.Length);
+            using var first = OpenCvSharp.Cv2.ImRead(files[0]);
+            Assert.Equal(128, first.Width);
+        }
+
+        Assert.Contains(Directory.GetFiles(Path.Combine(output, "mask_weared_incorrect")), f => f.Contains("_OnChin_", StringComparison.Ordinal));
+        Assert.Contains(Directory.GetFiles(Path.Combine(output, "mask_weared_incorrect")), f => f.Contains("_BelowNose_", StringComparison.Ordinal));
+        using var sheet = OpenCvSharp.Cv2.ImRead(Path.Combine(output, "contact_sheet.png"));
+        Assert.False(sheet.Empty());
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["synthesize", "--data", directory.Combine("missing"), "--out", output]));
+    }
+
+    [Fact]
     public async Task Invalid_options_are_refused_with_exit_code_2()
     {
         Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["split", "--data", ".", "--val", "0.6", "--test", "0.6"]));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FaceMask.Training.Data;
+using FaceMask.Training.Detection;
 
 namespace FaceMask.Training.Cli;
 
@@ -19,6 +20,30 @@ internal static class CliOptions
         Description = "Random seed; the same seed gives the same result.",
         DefaultValueFactory = _ => 42,
     };
+
+    /// <summary>The models folder; the face detector is read from its <c>blazeface/</c> folder.</summary>
+    public static Option<string> Models() => new("--models")
+    {
+        Description = "Models folder holding blazeface/ (the face detector).",
+        DefaultValueFactory = _ => "models",
+    };
+
+    /// <summary>The vendored detector, or null with a warning when it is absent: painting then uses the aligned-portrait fallback.</summary>
+    public static BlazeFaceDetector? OpenDetector(string modelsDirectory) =>
+        DetectorPath(modelsDirectory) is { } path ? new BlazeFaceDetector(path) : null;
+
+    /// <summary>The detector's file under the models folder, or null with a warning when it is absent.</summary>
+    public static string? DetectorPath(string modelsDirectory)
+    {
+        var path = Path.Combine(modelsDirectory, "blazeface", BlazeFaceDetector.FrontModelFile);
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] no face detector at {path}; faces get the aligned-portrait geometry.");
+        return null;
+    }
 
     private static void Require(System.CommandLine.Parsing.OptionResult result, bool condition, string error)
     {

@@ -12,6 +12,7 @@ public static class FaceMaskCli
             StatsCommand.Create(),
             SplitCommand.Create(),
             GenerateCommand.Create(),
+            SynthesizeCommand.Create(),
             TrainCommand.Create(),
             EvaluateCommand.Create(),
             PredictCommand.Create(),

@@ -1,4 +1,6 @@
+using FaceMask.Training.Detection;
 using FaceMask.Training.Imaging;
+using FaceMask.Training.Painting;
 using OpenCvSharp;
 
 namespace FaceMask.Training.Learning;
@@ -33,6 +35,12 @@ public sealed class LabelledImages
     public IReadOnlyList<string> Skipped { get; }
 
     public int Count => Labels.Length;
+
+    /// <summary>Each image's face geometry once <see cref="LocateFaces"/> has run (for painting and detector framing).</summary>
+    public FaceGeometry[]? Faces { get; private set; }
+
+    /// <summary>Finds every image's face with the detector (the aligned-portrait fallback where it finds none, or without one).</summary>
+    public FaceGeometry[] LocateFaces(BlazeFaceDetector? detector) => Faces ??= FacePainting.Locate(Count, View, detector);
 
     public int[] CountsPerClass()
     {
