@@ -41,6 +41,24 @@ public sealed class SplitTests : IClassFixture<SplitTests.Fixture>
     }
 
     [Fact]
+    public void The_assignment_digest_names_which_file_went_where_and_nothing_else()
+    {
+        var created = DateTimeOffset.Parse("2026-01-02T03:04:05Z", System.Globalization.CultureInfo.InvariantCulture);
+        var first = SplitManifest.From(SplitPlan.Create(fixture.Scan, new SplitOptions { Seed = 42 }), created);
+        var later = SplitManifest.From(SplitPlan.Create(fixture.Scan, new SplitOptions { Seed = 42 }), created.AddDays(1));
+        var other = SplitManifest.From(SplitPlan.Create(fixture.Scan, new SplitOptions { Seed = 43 }), created);
+
+        Assert.Matches("^[0-9a-f]{64}$", first.AssignmentDigest);
+        Assert.Equal(first.AssignmentDigest, later.AssignmentDigest); // when it was made does not matter
+        Assert.Equal(first.AssignmentDigest, SplitManifest.Digest(first.Files.Select(f => f with { Source = "/elsewhere" }).Reverse()));
+        Assert.NotEqual(first.AssignmentDigest, other.AssignmentDigest);
+
+        // Moving one file to another part changes it.
+        var moved = first.Files.Select((f, i) => i == 0 ? f with { Split = f.Split == "test" ? "train" : "test" } : f);
+        Assert.NotEqual(first.AssignmentDigest, SplitManifest.Digest(moved));
+    }
+
+    [Fact]
     public void Reserved_images_and_every_copy_of_their_faces_are_withheld_and_the_grouping_can_be_reused()
     {
         // Reserve one image of each of three faces that have copies: the first stays in the data

@@ -18,9 +18,23 @@ public sealed record SplitManifest(
     int Groups,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts,
     IReadOnlyList<SplitManifestFile> Files,
-    IReadOnlyList<SplitManifestFile>? Withheld = null)
+    IReadOnlyList<SplitManifestFile>? Withheld = null,
+    string? AssignmentDigest = null)
 {
     public const string FileName = "split.json";
+
+    /// <summary>
+    /// SHA-256 of which file went to which part: one sorted line per file (class, path below its
+    /// source, content hash, part). Two splits with the same digest put the same images in the same
+    /// parts, wherever the dataset lives; a model's metadata records it so its figures can be traced
+    /// to the split they were measured on.
+    /// </summary>
+    public static string Digest(IEnumerable<SplitManifestFile> files)
+    {
+        var lines = files.Select(f => $"{f.Class}\t{f.Path}\t{f.Sha256}\t{f.Split}").Order(StringComparer.Ordinal);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+    }
 
     public static SplitManifest Load(string splitDirectory) =>
         Json.Deserialize<SplitManifest>(File.ReadAllText(Path.Combine(splitDirectory, FileName)));
@@ -49,7 +63,8 @@ public sealed record SplitManifest(
             plan.GroupCount,
             plan.Counts().ToDictionary(p => p.Key.FolderName(), p => p.Value),
             files,
-            plan.Withheld.Select(image => new SplitManifestFile(image.Source, image.RelativePath, image.Class, image.Sha256, -1, "withheld", string.Empty)).ToList());
+            plan.Withheld.Select(image => new SplitManifestFile(image.Source, image.RelativePath, image.Class, image.Sha256, -1, "withheld", string.Empty)).ToList(),
+            Digest(files));
     }
 }
 

@@ -22,7 +22,8 @@ public sealed record TrainingSummary(
 
 /// <summary>
 /// <c>metadata.json</c> of a model folder: what a server needs to use <c>model.h5</c> correctly
-/// (classes in output order, input size as [height, width], preprocessing) and where it came from.
+/// (classes in output order, input size as [height, width], preprocessing) and where it came from
+/// (<c>split_digest</c>: the assignment digest of the split its figures were measured on).
 /// </summary>
 public sealed record ModelMetadata(
     string Version,
@@ -36,7 +37,8 @@ public sealed record ModelMetadata(
     string? DatasetFingerprint,
     string? ParentVersion,
     DateTimeOffset Created,
-    TrainingSummary? Training)
+    TrainingSummary? Training,
+    string? SplitDigest = null)
 {
     public const string FileName = "metadata.json";
 
