@@ -19,6 +19,9 @@ public sealed record ClassificationReport(
     IReadOnlyDictionary<string, ClassMetrics> PerClass,
     ConfusionMatrix ConfusionMatrix)
 {
+    /// <summary>The same model under shifted conditions (in <c>metrics.json</c> of trained models and <c>evaluate --json</c>); null when not computed.</summary>
+    public RobustnessReport? Robustness { get; init; }
+
     /// <summary>
     /// Computes the report. Classes with no true samples get support 0 and are left out of the macro
     /// averages (their recall is undefined); a class never predicted has precision 0.
