@@ -27,6 +27,13 @@ public sealed class PathsOptions
     [Required]
     public string ReferenceSet { get; set; } = "ReferenceSet";
 
+    /// <summary>
+    /// The BlazeFace ONNX file retraining paints masks and frames faces with (vendored under
+    /// <c>models/blazeface/</c>); where it is absent, faces get the aligned-portrait geometry.
+    /// </summary>
+    [Required]
+    public string FaceDetector { get; set; } = "models/blazeface/face_detection_front_128x128_barracuda.onnx";
+
     /// <summary>Where each retrain writes its own split (one folder per target version); default <c>&lt;DatasetSplit&gt;/retrains</c>.</summary>
     public string? RetrainSplits { get; set; }
 }

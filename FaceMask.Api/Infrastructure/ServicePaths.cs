@@ -22,6 +22,8 @@ public sealed class ServicePaths(IHostEnvironment environment, IOptions<PathsOpt
 
     public string ReferenceSet { get; } = Resolve(environment, paths.Value.ReferenceSet);
 
+    public string FaceDetector { get; } = Resolve(environment, paths.Value.FaceDetector);
+
     /// <summary>Never the hand-made <see cref="DatasetSplit"/> itself: a retrain writes only below this.</summary>
     public string RetrainSplits { get; } = paths.Value.RetrainSplits is { Length: > 0 } configured
         ? Resolve(environment, configured)

@@ -75,6 +75,11 @@ public sealed class RetrainJobs(RetrainJobServices services)
                     parent = null;
                 }
 
+                if (!File.Exists(paths.FaceDetector))
+                {
+                    logger.LogWarning("No face detector at {Path}: painted masks and detector framing use the aligned-portrait geometry", paths.FaceDetector);
+                }
+
                 var outcome = TrainingPipeline.Run(new TrainingRequest
                 {
                     SplitDirectory = split,
@@ -85,6 +90,7 @@ public sealed class RetrainJobs(RetrainJobServices services)
                     Options = settings.ToTrainingOptions(),
                     Parent = parent,
                     Overwrite = true,
+                    FaceDetectorPath = paths.FaceDetector,
                 }, new ThrottledReporter(this, stage), stage.Token);
                 model = outcome.Model;
             }

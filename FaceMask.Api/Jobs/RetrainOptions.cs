@@ -34,6 +34,10 @@ public sealed class RetrainOptions
 
     public int Seed { get; set; } = 42;
 
+    /// <summary>Painted faces added to each epoch as a fraction of the training images, as <c>facemask train --paint-ratio</c> (0: none).</summary>
+    [Range(0, 4)]
+    public double PaintRatio { get; set; } = new TrainingOptions().PaintRatio;
+
     [Range(0, 0.9)]
     public double ValFraction { get; set; } = 0.15;
 
@@ -65,6 +69,7 @@ public sealed class RetrainOptions
         LearningRate = LearningRate,
         Patience = Patience,
         Seed = Seed,
+        PaintRatio = PaintRatio,
         WarmupEpochs = Math.Min(1, Epochs - 1),
     };
 }

@@ -87,8 +87,14 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
 
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(trained.ModelPath, "metrics.json")));
         Assert.Equal(
-            ["count", "accuracy", "macro_precision", "macro_recall", "macro_f1", "per_class", "confusion_matrix"],
+            ["count", "accuracy", "macro_precision", "macro_recall", "macro_f1", "per_class", "confusion_matrix", "robustness"],
             metrics.RootElement.EnumerateObject().Select(p => p.Name));
+        var robustness = metrics.RootElement.GetProperty("robustness");
+        Assert.Equal(["rows", "worst", "worst_macro_f1"], robustness.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["shift", "description", "count", "accuracy", "macro_f1", "recall"], robustness.GetProperty("rows")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal("as_is", robustness.GetProperty("rows")[0].GetProperty("shift").GetString());
+        Assert.Equal(metrics.RootElement.GetProperty("macro_f1").GetDouble(), robustness.GetProperty("rows")[0].GetProperty("macro_f1").GetDouble(), 12);
+        Assert.Equal(manifest.AssignmentDigest, metadata.SplitDigest);
         Assert.Equal(
             ["precision", "recall", "f1", "support"],
             metrics.RootElement.GetProperty("per_class").GetProperty("with_mask").EnumerateObject().Select(p => p.Name));
@@ -151,8 +157,8 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
     public void The_saved_h5_reproduces_the_trained_networks_outputs()
     {
         var folder = ModelFolder.Load(trained.ModelPath);
-        var images = LabelledImages.Load(Path.Combine(trained.Split, "test"), folder.Metadata.Classes, 40);
         var preprocessing = folder.Metadata.ToPreprocessing();
+        var images = LabelledImages.Load(Path.Combine(trained.Split, "test"), folder.Metadata.Classes, TrainingPipeline.EvaluationSide(preprocessing)); // as the pipeline holds them
 
         var fromFile = TrainingPipeline.Evaluate(KerasH5.Read(Path.Combine(trained.ModelPath, "model.h5")), preprocessing, images);
 

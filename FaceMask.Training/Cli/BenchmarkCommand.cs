@@ -16,7 +16,7 @@ internal static class BenchmarkCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder.", DefaultValueFactory = _ => "models/facemask-v1" };
+        var model = new Option<string>("--model") { Description = "Model folder.", DefaultValueFactory = _ => "models/facemask-v2" };
         var image = new Option<string?>("--image") { Description = "Image to use (default: a generated 128x128 JPEG face)." };
         var iterations = new Option<int>("--iterations") { Description = "Timed predictions.", DefaultValueFactory = _ => 5000 };
         var command = new Command("benchmark", "Measure in-process prediction latency and throughput.") { model, image, iterations };

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace FaceMask.Training.Cli;
 
-/// <summary><c>facemask train --split Dataset_Split --out models/NAME [--epochs N] [--input-size S] [--seed N]</c>.</summary>
+/// <summary><c>facemask train --split Dataset_Split --out models/NAME [--epochs N] [--input-size S] [--seed N] [--paint-ratio R]</c>.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -20,11 +20,13 @@ internal static class TrainCommand
         var learningRate = new Option<double>("--learning-rate") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => new TrainingOptions().LearningRate };
         var patience = new Option<int>("--patience") { Description = "Epochs without a better validation macro-F1 before stopping.", DefaultValueFactory = _ => new TrainingOptions().Patience };
         var averageDecay = new Option<double>("--average-decay") { Description = "Keep an exponential moving average of the weights with this decay (0: off).", DefaultValueFactory = _ => new TrainingOptions().AverageDecay };
+        var paintRatio = new Option<double>("--paint-ratio") { Description = "Painted faces added to each epoch, as a fraction of the training images (0: none).", DefaultValueFactory = _ => new TrainingOptions().PaintRatio };
+        var models = CliOptions.Models();
         var parent = new Option<string?>("--parent") { Description = "Fine-tune this model folder instead of starting from scratch." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the output folder if it exists." };
         var command = new Command("train", "Train a Keras-compatible CNN on a split and save it as a model folder.")
         {
-            split, output, epochs, inputSize, seed, architecture, batchSize, learningRate, patience, averageDecay, parent, overwrite,
+            split, output, epochs, inputSize, seed, architecture, batchSize, learningRate, patience, averageDecay, paintRatio, models, parent, overwrite,
         };
         command.SetAction(parse => CliConsole.Run(() =>
         {
@@ -36,6 +38,7 @@ internal static class TrainCommand
                 InputSize = parse.GetValue(inputSize),
                 Parent = parse.GetValue(parent) is { } parentPath ? ModelFolder.Load(parentPath) : null,
                 Overwrite = parse.GetValue(overwrite),
+                FaceDetectorPath = CliOptions.DetectorPath(parse.GetValue(models)!),
                 Options = new TrainingOptions
                 {
                     Epochs = parse.GetValue(epochs),
@@ -44,6 +47,7 @@ internal static class TrainCommand
                     LearningRate = parse.GetValue(learningRate),
                     Patience = parse.GetValue(patience),
                     AverageDecay = parse.GetValue(averageDecay),
+                    PaintRatio = parse.GetValue(paintRatio),
                 },
             };
             if (request.InputSize is < 16 or > 512)
@@ -103,6 +107,11 @@ internal static class TrainCommand
         foreach (var (name, metrics) in test.PerClass)
         {
             table.AddRow($"  {name}", $"P {metrics.Precision:0.000}  R {metrics.Recall:0.000}  F1 {metrics.F1:0.000}  n {metrics.Support}");
+        }
+
+        if (test.Robustness is { } robustness)
+        {
+            table.AddRow("worst shift", $"{robustness.Worst}: macro-F1 {robustness.WorstMacroF1:0.0000} (all rows: facemask evaluate)");
         }
 
         table.AddRow("parameters", $"{metadata.Parameters:N0}");

@@ -3,6 +3,7 @@ using FaceMask.Training.Common;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Keras;
+using FaceMask.Training.Painting;
 using FaceMask.Training.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -41,11 +42,19 @@ public sealed record TrainingOptions
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>
+    /// Painted faces added to every epoch, as a fraction of the training images: no-mask training
+    /// faces with a mask painted over the nose, below it or on the chin, or a look-alike
+    /// (<see cref="FacePainting"/>). 0 turns painting off; it is off anyway unless the classes are
+    /// the three painting makes.
+    /// </summary>
+    public double PaintRatio { get; init; } = 0.4;
+
     public void Validate()
     {
-        if (Epochs < 1 || BatchSize < 1 || LearningRate <= 0 || Patience < 1 || WarmupEpochs < 0 || LabelSmoothing is < 0 or >= 1 || AverageDecay is < 0 or >= 1)
+        if (Epochs < 1 || BatchSize < 1 || LearningRate <= 0 || Patience < 1 || WarmupEpochs < 0 || LabelSmoothing is < 0 or >= 1 || AverageDecay is < 0 or >= 1 || PaintRatio is < 0 or > 4)
         {
-            throw new ArgumentException("Epochs, batch size and patience must be at least 1, the learning rate positive, label smoothing and the average decay in [0, 1).");
+            throw new ArgumentException("Epochs, batch size and patience must be at least 1, the learning rate positive, label smoothing and the average decay in [0, 1), the paint ratio in [0, 4].");
         }
     }
 }
@@ -71,7 +80,8 @@ public sealed record TrainingResult(KerasModel Model, IReadOnlyList<EpochResult>
 /// <summary>
 /// Trains a Keras-spec CNN with TorchSharp: AdamW with warm-up and cosine decay, class-weighted
 /// label-smoothed cross-entropy, shortcut-fighting augmentation prepared in the background, early
-/// stopping on validation macro-F1. Native memory is released every step (dispose scopes).
+/// stopping on validation macro-F1 (over a <see cref="ValidationSet"/>, by default with shifted copies).
+/// Native memory is released every step (dispose scopes).
 /// </summary>
 public static class Trainer
 {
@@ -82,7 +92,7 @@ public static class Trainer
         KerasModel initial,
         Preprocessing preprocessing,
         LabelledImages train,
-        LabelledImages validation,
+        ValidationSet validation,
         TrainingOptions options,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -98,11 +108,13 @@ public static class Trainer
         using var model = TorchKerasModel.FromKeras(initial);
         using var averaged = new WeightAverage(model, initial, options.AverageDecay);
         using var optimizer = torch.optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
-        using var classWeights = ClassWeights(train, options.ClassWeighting);
         var augmenter = new Augmenter(preprocessing);
-        var validationInputs = Inputs(validation, preprocessing);
 
-        var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var faces = train.Faces ?? FacePainting.Locate(train.Count, train.View, detector: null);
+        var plan = new EpochPlan(train, options);
+        using var classWeights = ClassWeights(train.Classes.Count, plan.For(1).Select(s => s.Label), options.ClassWeighting);
+        var epochSize = plan.Size;
+        var stepsPerEpoch = (epochSize + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
         var warmupSteps = stepsPerEpoch * options.WarmupEpochs;
         var history = new List<EpochResult>();
@@ -116,22 +128,23 @@ public static class Trainer
             cancellationToken.ThrowIfCancellationRequested();
             var epochWatch = Stopwatch.StartNew();
             model.train();
-            var order = Enumerable.Range(0, train.Count).ToArray();
-            new Random(options.Seed + epoch).Shuffle(order);
+            var samples = plan.For(epoch);
             double lossSum = 0;
             var correct = 0;
             var learningRate = 0.0;
 
             // The next batch is augmented on the thread pool while the current one trains.
-            var next = Task.Run(() => AugmentBatch(train, augmenter, preprocessing, order, 0, options, epoch), cancellationToken);
+            var currentEpoch = epoch;
+            Task<(float[] Inputs, long[] Labels)> Prepare(int start) =>
+                Task.Run(() => AugmentBatch(train, faces, augmenter, preprocessing, samples, start, options, currentEpoch), cancellationToken);
+            var next = Prepare(0);
             for (var batchIndex = 0; batchIndex < stepsPerEpoch; batchIndex++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var (inputs, labels) = next.GetAwaiter().GetResult();
                 if (batchIndex + 1 < stepsPerEpoch)
                 {
-                    var start = (batchIndex + 1) * options.BatchSize;
-                    next = Task.Run(() => AugmentBatch(train, augmenter, preprocessing, order, start, options, epoch), cancellationToken);
+                    next = Prepare((batchIndex + 1) * options.BatchSize);
                 }
 
                 learningRate = LearningRate(options.LearningRate, step++, warmupSteps, totalSteps);
@@ -157,14 +170,14 @@ public static class Trainer
                 imagesSeen += labels.Length;
                 if (batchIndex % 5 == 0 || batchIndex == stepsPerEpoch - 1)
                 {
-                    progress?.Report(new TrainingProgress(epoch, options.Epochs, batchIndex + 1, stepsPerEpoch, lossSum / Math.Min(train.Count, (batchIndex + 1) * options.BatchSize),
+                    progress?.Report(new TrainingProgress(epoch, options.Epochs, batchIndex + 1, stepsPerEpoch, lossSum / Math.Min(epochSize, (batchIndex + 1) * options.BatchSize),
                         imagesSeen / stopwatch.Elapsed.TotalSeconds, null));
                 }
             }
 
-            var (validationLoss, report) = Evaluate(averaged.Model, validationInputs, validation, preprocessing, classWeights);
-            var result = new EpochResult(epoch, lossSum / train.Count, (double)correct / train.Count, validationLoss, report.Accuracy, report.MacroF1,
-                learningRate, epochWatch.Elapsed.TotalSeconds, train.Count / epochWatch.Elapsed.TotalSeconds);
+            var (validationLoss, report) = Evaluate(averaged.Model, validation, preprocessing, classWeights);
+            var result = new EpochResult(epoch, lossSum / epochSize, (double)correct / epochSize, validationLoss, report.Accuracy, report.MacroF1,
+                learningRate, epochWatch.Elapsed.TotalSeconds, epochSize / epochWatch.Elapsed.TotalSeconds);
             history.Add(result);
             if (report.MacroF1 > best.MacroF1)
             {
@@ -217,14 +230,14 @@ public static class Trainer
         return inputs;
     }
 
-    private static (double Loss, ClassificationReport Report) Evaluate(TorchKerasModel model, float[] inputs, LabelledImages images, Preprocessing preprocessing, Tensor? classWeights)
+    private static (double Loss, ClassificationReport Report) Evaluate(TorchKerasModel model, ValidationSet validation, Preprocessing preprocessing, Tensor? classWeights)
     {
-        var probabilities = Predict(model, inputs, images.Count, preprocessing);
+        var probabilities = Predict(model, validation.Inputs, validation.Count, preprocessing);
         var predicted = probabilities.Select(ArgMax).ToArray();
         using var scope = NewDisposeScope();
-        var logProbabilities = tensor(probabilities.SelectMany(p => p).ToArray(), [images.Count, images.Classes.Count]).clamp_min(1e-7f).log();
-        var loss = F.nll_loss(logProbabilities, tensor(images.Labels.Select(l => (long)l).ToArray()), classWeights).item<float>();
-        return (loss, ClassificationReport.Compute(images.Classes, images.Labels, predicted));
+        var logProbabilities = tensor(probabilities.SelectMany(p => p).ToArray(), [validation.Count, validation.Classes.Count]).clamp_min(1e-7f).log();
+        var loss = F.nll_loss(logProbabilities, tensor(validation.Labels.Select(l => (long)l).ToArray()), classWeights).item<float>();
+        return (loss, ClassificationReport.Compute(validation.Classes, validation.Labels, predicted));
     }
 
     public static int ArgMax(float[] values)
@@ -241,31 +254,89 @@ public static class Trainer
         return best;
     }
 
-    private static (float[] Inputs, long[] Labels) AugmentBatch(LabelledImages train, Augmenter augmenter, Preprocessing preprocessing, int[] order, int start, TrainingOptions options, int epoch)
+    private static (float[] Inputs, long[] Labels) AugmentBatch(
+        LabelledImages train, FaceGeometry[] faces, Augmenter augmenter, Preprocessing preprocessing, EpochPlan.Sample[] samples, int start, TrainingOptions options, int epoch)
     {
-        var size = Math.Min(options.BatchSize, order.Length - start);
+        var size = Math.Min(options.BatchSize, samples.Length - start);
         var inputs = new float[size * preprocessing.InputLength];
         var labels = new long[size];
         Parallel.For(0, size, i =>
         {
-            var index = order[start + i];
-            using var view = train.View(index);
-            augmenter.Write(view, Seeds.Mix(options.Seed, epoch, index), inputs.AsSpan(i * preprocessing.InputLength, preprocessing.InputLength));
-            labels[i] = train.Labels[index];
+            var sample = samples[start + i];
+            using var view = train.View(sample.Index);
+            using var background = train.View(sample.Background);
+            augmenter.Write(view, faces[sample.Index], sample.Paint, background, Seeds.Mix(options.Seed, epoch, start + i),
+                inputs.AsSpan(i * preprocessing.InputLength, preprocessing.InputLength));
+            labels[i] = sample.Label;
         });
         return (inputs, labels);
     }
 
-    private static Tensor? ClassWeights(LabelledImages train, bool enabled)
+    private static Tensor? ClassWeights(int classes, IEnumerable<int> labels, bool enabled)
     {
         if (!enabled)
         {
             return null;
         }
 
-        var counts = train.CountsPerClass();
+        var counts = new int[classes];
+        foreach (var label in labels)
+        {
+            counts[label]++;
+        }
+
+        var total = counts.Sum();
         var present = counts.Count(c => c > 0);
-        return tensor(counts.Select(c => c == 0 ? 0f : (float)train.Count / (present * c)).ToArray());
+        return tensor(counts.Select(c => c == 0 ? 0f : (float)total / (present * c)).ToArray());
+    }
+
+    /// <summary>
+    /// What each epoch trains on, in order: every training image once, plus painted samples (no-mask
+    /// faces painted into another class or a look-alike), each with a second image to borrow
+    /// background from. Deterministic for the seed and the epoch.
+    /// </summary>
+    private sealed class EpochPlan
+    {
+        private readonly LabelledImages train;
+        private readonly TrainingOptions options;
+        private readonly int[] noMask;
+        private readonly int[] paintLabels;
+
+        public EpochPlan(LabelledImages train, TrainingOptions options)
+        {
+            this.train = train;
+            this.options = options;
+            var painting = options.PaintRatio > 0 && FacePainting.Supports(train.Classes);
+            var withoutMask = painting ? train.Classes.ToList().IndexOf(FacePainting.WithoutMask) : -1;
+            noMask = Enumerable.Range(0, train.Count).Where(i => train.Labels[i] == withoutMask).ToArray();
+            paintLabels = Enum.GetValues<FacePaint>().Select(p => painting ? train.Classes.ToList().IndexOf(FacePainting.ClassName(p)) : -1).ToArray();
+            Painted = noMask.Length == 0 ? 0 : (int)Math.Round(train.Count * options.PaintRatio);
+        }
+
+        public readonly record struct Sample(int Index, int Label, FacePaint? Paint, int Background);
+
+        public int Painted { get; }
+
+        public int Size => train.Count + Painted;
+
+        public Sample[] For(int epoch)
+        {
+            var random = new Random(Seeds.Mix(options.Seed, epoch, 0x9a1));
+            var samples = new Sample[Size];
+            for (var i = 0; i < train.Count; i++)
+            {
+                samples[i] = new Sample(i, train.Labels[i], null, random.Next(train.Count));
+            }
+
+            for (var i = 0; i < Painted; i++)
+            {
+                var paint = FacePainting.Choose(random);
+                samples[train.Count + i] = new Sample(noMask[random.Next(noMask.Length)], paintLabels[(int)paint], paint, random.Next(train.Count));
+            }
+
+            random.Shuffle(samples);
+            return samples;
+        }
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FaceMask.Training.Common;
 using FaceMask.Training.Data;
+using FaceMask.Training.Detection;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Keras;
@@ -31,12 +32,19 @@ public sealed record TrainingRequest
     public ModelFolder? Parent { get; init; }
 
     public bool Overwrite { get; init; }
+
+    /// <summary>
+    /// The BlazeFace ONNX file that places painted masks and frames faces as serving will; without
+    /// it (or when the file is absent) faces get the aligned-portrait geometry.
+    /// </summary>
+    public string? FaceDetectorPath { get; init; }
 }
 
 /// <summary>Stages of a training run, for progress displays.</summary>
 public enum TrainingStage
 {
     Loading,
+    LocatingFaces,
     Training,
     Evaluating,
     Saving,
@@ -81,17 +89,32 @@ public static class TrainingPipeline
         progress?.Report(new PipelineProgress(TrainingStage.Loading, "Loading images"));
         var trainSide = (int)Math.Round(preprocessing.Width * Trainer.TrainingImageMargin);
         var train = LabelledImages.Load(Path.Combine(split, "train"), classes, trainSide);
-        var validation = LabelledImages.Load(Path.Combine(split, "val"), classes, preprocessing.Width);
-        var test = LabelledImages.Load(Path.Combine(split, "test"), classes, preprocessing.Width);
+        var validation = LabelledImages.Load(Path.Combine(split, "val"), classes, EvaluationSide(preprocessing));
+        var test = LabelledImages.Load(Path.Combine(split, "test"), classes, EvaluationSide(preprocessing));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        progress?.Report(new PipelineProgress(TrainingStage.LocatingFaces, "Locating faces"));
+        using (var detector = OpenDetector(request.FaceDetectorPath))
+        {
+            train.LocateFaces(detector);
+            validation.LocateFaces(detector);
+            test.LocateFaces(detector);
+        }
+
+        var validationSet = ValidationSet.WithShifts(validation, preprocessing);
+
         cancellationToken.ThrowIfCancellationRequested();
 
         var initial = request.Parent?.Model ?? FreshWeights(spec, request.Options.Seed);
-        var result = Trainer.Fit(initial, preprocessing, train, validation, request.Options,
+        var result = Trainer.Fit(initial, preprocessing, train, validationSet, request.Options,
             progress is null ? null : new Progress<TrainingProgress>(p => progress.Report(new PipelineProgress(TrainingStage.Training, "Training", p))),
             cancellationToken);
 
         progress?.Report(new PipelineProgress(TrainingStage.Evaluating, "Evaluating on the test split"));
-        var report = Evaluate(result.Model, preprocessing, test);
+        var report = Evaluate(result.Model, preprocessing, test) with
+        {
+            Robustness = RobustnessReport.Compute(result.Model, preprocessing, test),
+        };
 
         progress?.Report(new PipelineProgress(TrainingStage.Saving, "Saving the model"));
         var version = request.Version ?? Path.GetFileName(Path.GetFullPath(request.OutputDirectory).TrimEnd(Path.DirectorySeparatorChar));
@@ -108,7 +131,8 @@ public static class TrainingPipeline
             request.Parent?.Metadata.Version,
             DateTimeOffset.UtcNow,
             new TrainingSummary(result.History.Count, result.BestEpoch, result.StoppedEarly, Math.Round(result.Elapsed.TotalSeconds, 1),
-                Math.Round(result.ImagesPerSecond, 1), request.Options.Seed, train.Count, validation.Count, test.Count));
+                Math.Round(result.ImagesPerSecond, 1), request.Options.Seed, train.Count, validation.Count, test.Count),
+            manifest?.AssignmentDigest);
         ModelFolder.Save(request.OutputDirectory, result.Model, metadata, report, request.Overwrite, staging =>
         {
             File.WriteAllText(Path.Combine(staging, HistoryFile), Json.Serialize(result.History));
@@ -120,6 +144,16 @@ public static class TrainingPipeline
         var bytes = new FileInfo(Path.Combine(request.OutputDirectory, ModelFolder.ModelFile)).Length;
         return new TrainingOutcome(saved, result, report, wall.Elapsed, bytes);
     }
+
+    /// <summary>
+    /// The side test images are loaded at: twice the input, so the robustness shifts (blur, JPEG,
+    /// framing) work on pixels the network has not yet lost, and resizing is the serving path's.
+    /// </summary>
+    public static int EvaluationSide(Preprocessing preprocessing) => preprocessing.Width * 2;
+
+    /// <summary>The detector at <paramref name="path"/>, or null when no path is given or the file is absent (faces then get the aligned-portrait geometry).</summary>
+    public static BlazeFaceDetector? OpenDetector(string? path) =>
+        path is not null && File.Exists(path) ? new BlazeFaceDetector(path) : null;
 
     /// <summary>Evaluates a model on a class-per-folder set exactly as the service would: shared preprocessing, ONNX Runtime.</summary>
     public static ClassificationReport Evaluate(KerasModel model, Preprocessing preprocessing, LabelledImages images)
