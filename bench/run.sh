@@ -3,14 +3,14 @@
 # starts the service, drives it with wrk (multipart POST of a 128x128 JPEG, 100 connections) and
 # then Locust (100 users), and prints throughput, latency percentiles, errors and peak memory.
 #
-#   bash bench/run.sh                 # defaults: models/facemask-v1, 3 wrk runs of 30 s, Locust 60 s
+#   bash bench/run.sh                 # defaults: models/facemask-v2, 3 wrk runs of 30 s, Locust 60 s
 #   RUNS=5 DURATION=20 bash bench/run.sh
 #
 # Rate limiting is switched off for the run: all traffic comes from one address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MODEL=${MODEL:-models/facemask-v1}
+MODEL=${MODEL:-models/facemask-v2}
 PORT=${PORT:-5080}
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-30}

@@ -9,5 +9,5 @@ public sealed class ModelOptions
 
     /// <summary>The model folder; a relative path is looked up from the content root and its parents (the repository root when run from source).</summary>
     [Required]
-    public string Path { get; set; } = "models/facemask-v1";
+    public string Path { get; set; } = "models/facemask-v2";
 }
