@@ -1,3 +1,4 @@
+using FaceMask.Api.Detection;
 using FaceMask.Api.Endpoints;
 using FaceMask.Api.Errors;
 using FaceMask.Api.Inference;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddHttpConventions();
 builder.Services.AddInference();
+builder.Services.AddFaceDetection();
 builder.Services.AddPredictionRateLimiting();
 builder.Services.AddRetraining(builder.Configuration);
 builder.Services.AddAdminAccess();

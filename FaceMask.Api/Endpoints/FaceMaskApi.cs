@@ -22,6 +22,7 @@ public static class FaceMaskApi
         app.MapScalarApiReference();
         app.MapHealthEndpoints();
         app.MapPredictionEndpoints();
+        app.MapDetectionEndpoints();
         app.MapModelEndpoints();
         app.MapRegistryEndpoints();
         app.MapDatasetEndpoints();

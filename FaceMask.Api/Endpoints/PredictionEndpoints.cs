@@ -88,7 +88,7 @@ public static class PredictionEndpoints
     /// Takes a session on the served model first (the request keeps that model through a hot swap),
     /// then reads the form; the caller disposes the session.
     /// </summary>
-    private static async Task<Outcome<(PredictionSession Session, IFormCollection Form)>> BeginAsync(
+    internal static async Task<Outcome<(PredictionSession Session, IFormCollection Form)>> BeginAsync(
         HttpRequest request, PredictionServices services, string field, CancellationToken cancellationToken)
     {
         var begun = services.Predictions.Begin();

@@ -3,6 +3,7 @@ using FaceMask.Training.Imaging;
 using FaceMask.Training.Learning;
 using FaceMask.Training.Onnx;
 using FluentValidation;
+using OpenCvSharp;
 using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Inference;
@@ -22,13 +23,9 @@ public sealed class PredictionService(ModelHost host, PredictionBatcher batcher,
 
     internal async Task<Outcome<PredictionResult>> PredictAsync(OnnxModel model, ImageUpload image, CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAsync(image, cancellationToken);
-        if (!validation.IsValid)
+        if (await ValidateAsync(image, cancellationToken) is { } invalid)
         {
-            var error = validation.Errors[0];
-            return Rejected(error.ErrorCode == ErrorCodes.UnsupportedMediaType
-                ? ApiError.UnsupportedMediaType(error.ErrorMessage)
-                : ApiError.BadRequest(error.ErrorCode, "Invalid image", error.ErrorMessage));
+            return invalid;
         }
 
         var input = new float[model.Preprocessing.InputLength];
@@ -42,6 +39,50 @@ public sealed class PredictionService(ModelHost host, PredictionBatcher batcher,
         }
 
         return Describe(await batcher.PredictAsync(model, input, cancellationToken), model);
+    }
+
+    /// <summary>An upload decoded to BGR pixels (EXIF orientation applied) under the same checks and errors as a prediction; the caller disposes it.</summary>
+    internal async Task<Outcome<Mat>> DecodeAsync(ImageUpload image, CancellationToken cancellationToken)
+    {
+        if (await ValidateAsync(image, cancellationToken) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+            return ImageDecoder.Decode(image.Bytes, uploads.Value.ImageLimits);
+        }
+        catch (ImageRejectedException e)
+        {
+            return Rejected(ToError(e));
+        }
+    }
+
+    /// <summary>Classifies an image already decoded (a face cut from a photo) through the micro-batcher.</summary>
+    internal async Task<PredictionResult> ClassifyAsync(OnnxModel model, Mat bgr, CancellationToken cancellationToken)
+    {
+        var input = new float[model.Preprocessing.InputLength];
+        using (var resized = ImagePreprocessor.Resize(bgr, model.Preprocessing))
+        {
+            ImagePreprocessor.WriteInput(resized, model.Preprocessing, input);
+        }
+
+        return Describe(await batcher.PredictAsync(model, input, cancellationToken), model);
+    }
+
+    private async Task<ApiError?> ValidateAsync(ImageUpload image, CancellationToken cancellationToken)
+    {
+        var validation = await validator.ValidateAsync(image, cancellationToken);
+        if (validation.IsValid)
+        {
+            return null;
+        }
+
+        var error = validation.Errors[0];
+        return Rejected(error.ErrorCode == ErrorCodes.UnsupportedMediaType
+            ? ApiError.UnsupportedMediaType(error.ErrorMessage)
+            : ApiError.BadRequest(error.ErrorCode, "Invalid image", error.ErrorMessage));
     }
 
     internal ApiError Rejected(ApiError error)

@@ -32,5 +32,13 @@ public sealed class PredictionSession : IDisposable
         return await Task.WhenAll(images.Select(image => PredictAsync(image, cancellationToken)));
     }
 
+    /// <summary>Decodes an upload with the prediction's checks; see <see cref="PredictionService.DecodeAsync"/>.</summary>
+    public Task<Outcome<OpenCvSharp.Mat>> DecodeAsync(ImageUpload image, CancellationToken cancellationToken) =>
+        service.DecodeAsync(image, cancellationToken);
+
+    /// <summary>Classifies a decoded image (a face crop) on this session's model.</summary>
+    public Task<PredictionResult> ClassifyAsync(OpenCvSharp.Mat bgr, CancellationToken cancellationToken) =>
+        service.ClassifyAsync(lease.Model, bgr, cancellationToken);
+
     public void Dispose() => lease.Dispose();
 }

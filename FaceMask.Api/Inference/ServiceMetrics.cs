@@ -5,7 +5,7 @@ namespace FaceMask.Api.Inference;
 /// <summary>
 /// The service's own Prometheus metrics (HTTP request counts and latencies per endpoint come from
 /// prometheus-net's HTTP middleware): predictions per class, micro-batch sizes and inference time,
-/// batch-endpoint sizes, rejected uploads, and the served model version. Each app instance has its
+/// batch-endpoint sizes, rejected uploads, faces found per class and detection time, and the served model version. Each app instance has its
 /// own registry, so several services in one process (tests) do not mix their figures.
 /// </summary>
 public sealed class ServiceMetrics
@@ -27,6 +27,11 @@ public sealed class ServiceMetrics
             new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
         RejectedImages = Factory.CreateCounter(
             "facemask_rejected_images_total", "Uploads refused, by reason.", new CounterConfiguration { LabelNames = ["reason"] });
+        DetectedFaces = Factory.CreateCounter(
+            "facemask_detected_faces_total", "Faces found by /api/detect, by predicted class.", new CounterConfiguration { LabelNames = ["class"] });
+        DetectionSeconds = Factory.CreateHistogram(
+            "facemask_detection_seconds", "Time to find the faces of one photo (before classifying them).",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 12) });
         ModelInfo = Factory.CreateGauge(
             "facemask_model_info", "The served model version (value 1).", new GaugeConfiguration { LabelNames = ["version"] });
     }
@@ -46,9 +51,17 @@ public sealed class ServiceMetrics
 
     private Counter RejectedImages { get; }
 
+    private Counter DetectedFaces { get; }
+
+    private Histogram DetectionSeconds { get; }
+
     private Gauge ModelInfo { get; }
 
     public void Predicted(string className) => Predictions.WithLabels(className).Inc();
+
+    public void Detected(string className) => DetectedFaces.WithLabels(className).Inc();
+
+    public void ObserveDetection(TimeSpan duration) => DetectionSeconds.Observe(duration.TotalSeconds);
 
     public void ObserveBatch(int size, TimeSpan duration)
     {

@@ -19,40 +19,20 @@ public sealed class PredictionApiTests : IClassFixture<PredictionApiTests.Servic
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public sealed class Service : IAsyncLifetime
+    public sealed class Service : ServedApi
     {
-        private readonly TempDirectory directory = new();
+        public string ModelPath => Path.Combine(Directory.Path, "api-test-v1");
 
-        public Service()
+        protected override IReadOnlyDictionary<string, string?> Settings() => new Dictionary<string, string?>
         {
-            ModelPath = TestModels.Write(directory.Path, "api-test-v1");
-            Factory = new ApiFactory(new Dictionary<string, string?>
-            {
-                ["Model:Path"] = ModelPath,
-                ["Uploads:MaxRequestBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Uploads:MaxPixels"] = "1000000",
-                ["Uploads:MaxBatchFiles"] = "4",
-                ["Inference:MaxWaitMilliseconds"] = "5",
-                ["Inference:MaxBatchSize"] = "16",
-                ["RateLimiting:Enabled"] = "false",
-            });
-            Client = Factory.CreateClient();
-        }
-
-        public string ModelPath { get; }
-
-        public ApiFactory Factory { get; }
-
-        public HttpClient Client { get; }
-
-        public async ValueTask InitializeAsync() => await Factory.WaitUntilReadyAsync(Client);
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await Factory.DisposeAsync();
-            directory.Dispose();
-        }
+            ["Model:Path"] = TestModels.Write(Directory.Path, "api-test-v1"),
+            ["Uploads:MaxRequestBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Uploads:MaxPixels"] = "1000000",
+            ["Uploads:MaxBatchFiles"] = "4",
+            ["Inference:MaxWaitMilliseconds"] = "5",
+            ["Inference:MaxBatchSize"] = "16",
+            ["RateLimiting:Enabled"] = "false",
+        };
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FaceMask.Tests.Support;
 using FaceMask.Training.Detection;
 using FaceMask.Training.Synthetic;
 using OpenCvSharp;
@@ -39,19 +40,8 @@ public sealed class FaceFinderTests(DetectorFixture fixture) : IClassFixture<Det
             (330, 230, 40, MaskState.None),
             (420, 150, 40, MaskState.Correct),
         };
-        using var scene = new Mat(320, 480, MatType.CV_8UC3, new OpenCvSharp.Scalar(110, 130, 120));
-        var noses = new List<Point2f>();
-        for (var i = 0; i < placements.Length; i++)
-        {
-            var (x, y, size, state) = placements[i];
-            var (face, landmarks) = SyntheticFaces.DrawWithLandmarks(state, 100 + i, size);
-            using (face)
-            {
-                face.CopyTo(new Mat(scene, new Rect(x, y, size, size)));
-            }
-
-            noses.Add(new Point2f(x + landmarks.NoseTip.X, y + landmarks.NoseTip.Y));
-        }
+        var (scene, noses) = TestImages.Scene(480, 320, placements);
+        using var _ = scene;
 
         var finder = new FaceFinder(detector);
         var whole = detector.Detect(scene);

@@ -53,7 +53,7 @@ public class ImageDecoderTests
             right.SetTo(new OpenCvSharp.Scalar(255, 0, 0));
         }
 
-        var jpeg = WithExifOrientation(SyntheticFaces.Encode(image, ImageFormat.Jpeg), orientation: 6);
+        var jpeg = TestImages.WithExifOrientation(SyntheticFaces.Encode(image, ImageFormat.Jpeg), orientation: 6);
 
         using var decoded = ImageDecoder.Decode(jpeg);
 
@@ -144,22 +144,6 @@ public class ImageDecoderTests
         using var decoded = ImageDecoder.DecodeFile(path);
 
         Assert.Equal((64, 64), (decoded.Width, decoded.Height));
-    }
-
-    private static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
-    {
-        // APP1 "Exif\0\0" + big-endian TIFF header + one IFD entry: tag 0x0112 (Orientation), SHORT, 1 value.
-        byte[] tiff =
-        [
-            (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8,
-            0, 1,
-            0x01, 0x12, 0, 3, 0, 0, 0, 1, (byte)(orientation >> 8), (byte)orientation, 0, 0,
-            0, 0, 0, 0,
-        ];
-        byte[] payload = [.. "Exif\0\0"u8, .. tiff];
-        var length = (ushort)(payload.Length + 2);
-        byte[] segment = [0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. payload];
-        return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
     }
 
     private static byte[] BigEndian(int value)

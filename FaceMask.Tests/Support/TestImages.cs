@@ -41,4 +41,45 @@ public static class TestImages
 
     /// <summary>A solid-colour BGR image.</summary>
     public static Mat Solid(int width, int height, OpenCvSharp.Scalar bgr) => new(height, width, MatType.CV_8UC3, bgr);
+
+    /// <summary>A JPEG with an EXIF orientation tag inserted after SOI (6: "rotate 90 degrees clockwise to view").</summary>
+    public static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
+    {
+        // APP1 "Exif\0\0" + big-endian TIFF header + one IFD entry: tag 0x0112 (Orientation), SHORT, 1 value.
+        byte[] tiff =
+        [
+            (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8,
+            0, 1,
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, (byte)(orientation >> 8), (byte)orientation, 0, 0,
+            0, 0, 0, 0,
+        ];
+        byte[] payload = [.. "Exif\0\0"u8, .. tiff];
+        var length = (ushort)(payload.Length + 2);
+        byte[] segment = [0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. payload];
+        return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
+    }
+
+    /// <summary>
+    /// A photo composed of drawn faces pasted at known places on a plain background (no real faces
+    /// in the repository), with where each face's nose tip landed.
+    /// </summary>
+    public static (Mat Scene, IReadOnlyList<Point2f> Noses) Scene(int width, int height, IEnumerable<(int X, int Y, int Size, MaskState State)> placements, int seed = 100)
+    {
+        var scene = new Mat(height, width, MatType.CV_8UC3, new OpenCvSharp.Scalar(110, 130, 120));
+        var noses = new List<Point2f>();
+        var i = 0;
+        foreach (var (x, y, size, state) in placements)
+        {
+            var (face, landmarks) = SyntheticFaces.DrawWithLandmarks(state, seed + i++, size);
+            using (face)
+            using (var target = new Mat(scene, new Rect(x, y, size, size)))
+            {
+                face.CopyTo(target);
+            }
+
+            noses.Add(new Point2f(x + landmarks.NoseTip.X, y + landmarks.NoseTip.Y));
+        }
+
+        return (scene, noses);
+    }
 }

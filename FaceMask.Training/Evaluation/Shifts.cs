@@ -1,4 +1,5 @@
 using FaceMask.Training.Common;
+using FaceMask.Training.Detection;
 using FaceMask.Training.Painting;
 using OpenCvSharp;
 
@@ -24,8 +25,8 @@ public static class Shifts
     /// <summary>The face crop fills this much of a zoomed-out frame: loosely framed portraits.</summary>
     public const double ZoomOutFill = 0.6;
 
-    /// <summary>The detector's box widened by this much: the framing serving gives a detected face.</summary>
-    public const double DetectorWidening = 1.25;
+    /// <summary>The detector's box widened by this much: the framing serving gives a detected face (<see cref="FaceCrop"/>).</summary>
+    public const double DetectorWidening = FaceCrop.Widening;
 
     public static IReadOnlyList<Shift> All { get; } =
     [
