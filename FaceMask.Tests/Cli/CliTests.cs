@@ -1,6 +1,8 @@
 using System.Text.Json;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Cli;
+using FaceMask.Training.Imaging;
+using FaceMask.Training.Synthetic;
 
 namespace FaceMask.Tests.Cli;
 
@@ -93,6 +95,59 @@ public class CliTests
         using var sheet = OpenCvSharp.Cv2.ImRead(Path.Combine(output, "contact_sheet.png"));
         Assert.False(sheet.Empty());
         Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["synthesize", "--data", directory.Combine("missing"), "--out", output]));
+    }
+
+    [Fact]
+    public async Task Detect_reports_every_face_of_each_photo_and_writes_annotated_copies()
+    {
+        using var directory = new TempDirectory();
+        var (scene, noses) = TestImages.Scene(480, 360, [(20, 30, 200, MaskState.None), (250, 20, 150, MaskState.Correct), (300, 180, 128, MaskState.Incorrect)]);
+        using (scene)
+        {
+            File.WriteAllBytes(directory.Combine("scene.png"), SyntheticFaces.Encode(scene, ImageFormat.Png));
+        }
+
+        using (var wall = TestImages.Solid(300, 200, new OpenCvSharp.Scalar(80, 120, 160)))
+        {
+            File.WriteAllBytes(directory.Combine("wall.png"), SyntheticFaces.Encode(wall, ImageFormat.Png));
+        }
+
+        File.WriteAllText(directory.Combine("notes.txt"), "not a photo");
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        int exitCode;
+        try
+        {
+            exitCode = await FaceMaskCli.RunAsync(["detect", "--model", Path.Combine(RepositoryPaths.Root, "models", "facemask-v2"), "--models", Path.Combine(RepositoryPaths.Root, "models"),
+                "--annotate", directory.Combine("annotated"), directory.Combine("scene.png"), directory.Combine("wall.png"), directory.Combine("notes.txt")]);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        Assert.Equal(CliConsole.BadInput, exitCode); // one input was not a photo
+        // Console.Out is process-wide: tests in other collections may log to it meanwhile, so keep this command's lines.
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("{\"file\":", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, lines.Count);
+        var faces = lines[0].GetProperty("faces").EnumerateArray().ToList();
+        Assert.Equal(3, faces.Count);
+        foreach (var nose in noses)
+        {
+            Assert.Single(faces, f =>
+            {
+                var box = f.GetProperty("box");
+                return new OpenCvSharp.Rect2f(box.GetProperty("x").GetSingle(), box.GetProperty("y").GetSingle(), box.GetProperty("width").GetSingle(), box.GetProperty("height").GetSingle()).Contains(nose);
+            });
+        }
+
+        Assert.Equal(3, lines[0].GetProperty("counts").EnumerateObject().Sum(c => c.Value.GetInt32()));
+        Assert.Empty(lines[1].GetProperty("faces").EnumerateArray());
+        Assert.Contains("not a JPEG, PNG, BMP or WebP", lines[2].GetProperty("error").GetString());
+        Assert.True(File.Exists(directory.Combine("annotated", "scene.jpg")));
+        Assert.True(File.Exists(directory.Combine("annotated", "wall.jpg")));
     }
 
     [Fact]

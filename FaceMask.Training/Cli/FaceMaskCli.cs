@@ -16,6 +16,7 @@ public static class FaceMaskCli
             TrainCommand.Create(),
             EvaluateCommand.Create(),
             PredictCommand.Create(),
+            DetectCommand.Create(),
             ExportOnnxCommand.Create(),
             BenchmarkCommand.Create(),
         };

@@ -30,6 +30,13 @@ public sealed class FaceFinder(BlazeFaceDetector detector)
         return BlazeFaceDetector.Suppress(found, overlap).Where(f => f.Box.Width >= minFace).ToList();
     }
 
+    /// <summary>The <paramref name="maxFaces"/> largest faces, largest first, and whether more were found.</summary>
+    public (IReadOnlyList<FaceDetection> Faces, bool Truncated) FindLargest(Mat bgr, int minFace, int maxFaces, float minScore = 0.5f)
+    {
+        var found = Find(bgr, minFace, minScore).OrderByDescending(f => f.Box.Width * f.Box.Height).ToList();
+        return (found.Take(maxFaces).ToList(), found.Count > maxFaces);
+    }
+
     /// <summary>
     /// The whole photo, then square tiles overlapping by half, the side halved at each level while
     /// a tile stays at least about <see cref="TileToFace"/> x the smallest face (a fifth less is

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Text.Json;
+using FaceMask.Training.Common;
+using FaceMask.Training.Detection;
+using FaceMask.Training.Imaging;
+using FaceMask.Training.Learning;
+using FaceMask.Training.Models;
+using FaceMask.Training.Onnx;
+using OpenCvSharp;
+
+namespace FaceMask.Training.Cli;
+
+/// <summary>
+/// <c>facemask detect --model models/NAME IMAGE... [--annotate DIR]</c>: every face of each photo with
+/// its verdict, one JSON object per photo per line (the shape of <c>POST /api/detect</c>), and
+/// annotated copies on request.
+/// </summary>
+internal static class DetectCommand
+{
+    private static readonly JsonSerializerOptions Lines = new(Json.Options) { WriteIndented = false };
+
+    private sealed record PhotoLine(string File, IReadOnlyList<ClassifiedFace> Faces, IReadOnlyDictionary<string, int> Counts, ImageSize Image, bool Truncated);
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model folder (the classifier).", Required = true };
+        var images = new Argument<string[]>("images") { Description = "Photo files.", Arity = ArgumentArity.OneOrMore };
+        var annotate = new Option<string?>("--annotate") { Description = "Write each photo with boxes and labels drawn into this folder (<name>.jpg)." };
+        var minFace = new Option<int>("--min-face") { Description = "Smallest face searched for, in pixels.", DefaultValueFactory = _ => 16 };
+        var maxFaces = new Option<int>("--max-faces") { Description = "Most faces reported per photo (largest first).", DefaultValueFactory = _ => 100 };
+        var models = CliOptions.Models();
+        var command = new Command("detect", "Find every face in photos and classify each; prints {file, faces, counts, image, truncated} per photo.")
+        {
+            model, images, annotate, minFace, maxFaces, models,
+        };
+        command.SetAction(parse => CliConsole.Run(() =>
+        {
+            if (parse.GetValue(minFace) is < 8 or > 4096 || parse.GetValue(maxFaces) is < 1 or > 1000)
+            {
+                throw new ArgumentException("--min-face must be between 8 and 4096 pixels, --max-faces between 1 and 1000.");
+            }
+
+            var detectorPath = Path.Combine(parse.GetValue(models)!, "blazeface", BlazeFaceDetector.FrontModelFile);
+            using var detector = new BlazeFaceDetector(detectorPath);
+            using var onnx = OnnxModel.Load(ModelFolder.Load(parse.GetRequiredValue(model)));
+            var finder = new FaceFinder(detector);
+            var annotations = parse.GetValue(annotate);
+            var exitCode = CliConsole.Ok;
+            foreach (var file in parse.GetRequiredValue(images))
+            {
+                string line;
+                try
+                {
+                    using var photo = ImageDecoder.DecodeFile(file);
+                    var (found, truncated) = finder.FindLargest(photo, parse.GetValue(minFace), parse.GetValue(maxFaces));
+                    var faces = Classify(onnx, photo, found);
+                    var counts = onnx.Classes.ToDictionary(c => c, c => faces.Count(f => f.Prediction == c));
+                    line = JsonSerializer.Serialize(new PhotoLine(file, faces, counts, new ImageSize(photo.Width, photo.Height), truncated), Lines);
+                    if (annotations is not null)
+                    {
+                        Directory.CreateDirectory(annotations);
+                        File.WriteAllBytes(Path.Combine(annotations, Path.GetFileNameWithoutExtension(file) + ".jpg"), FaceAnnotator.Jpeg(photo, faces));
+                    }
+                }
+                catch (Exception e) when (e is ImageRejectedException or IOException or UnauthorizedAccessException)
+                {
+                    line = JsonSerializer.Serialize(new { file, error = e.Message });
+                    exitCode = CliConsole.BadInput;
+                }
+
+                Console.Out.WriteLine(line);
+            }
+
+            return exitCode;
+        }));
+        return command;
+    }
+
+    /// <summary>All faces of a photo cut out by <see cref="FaceCrop"/> and classified in one ONNX Runtime call.</summary>
+    private static List<ClassifiedFace> Classify(OnnxModel onnx, Mat photo, IReadOnlyList<FaceDetection> found)
+    {
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
+        var length = onnx.Preprocessing.InputLength;
+        var inputs = new float[found.Count * length];
+        for (var i = 0; i < found.Count; i++)
+        {
+            using var crop = new Mat(photo, FaceCrop.Square(found[i].Box, photo.Width, photo.Height));
+            using var resized = ImagePreprocessor.Resize(crop, onnx.Preprocessing);
+            ImagePreprocessor.WriteInput(resized, onnx.Preprocessing, inputs.AsSpan(i * length, length));
+        }
+
+        var outputs = onnx.Session.RunAll(inputs, found.Count);
+        return found.Select((face, i) =>
+        {
+            var best = Trainer.ArgMax(outputs[i]);
+            var probabilities = onnx.Classes.Select((name, c) => (name, p: outputs[i][c])).ToDictionary(x => x.name, x => x.p);
+            return ClassifiedFace.From(face, onnx.Classes[best], outputs[i][best], probabilities);
+        }).ToList();
+    }
+}
