@@ -26,6 +26,37 @@ internal static class CliConsole
         }
     }
 
+    /// <summary>
+    /// Prints one JSON line per file: <paramref name="describe"/>'s, or <c>{file, error}</c> when the
+    /// file is a folder, unreadable or not an image (the others still run). Exit code 2 if any failed.
+    /// </summary>
+    public static int EachFile(IEnumerable<string> files, Func<string, string> describe)
+    {
+        var exitCode = Ok;
+        foreach (var file in files)
+        {
+            string line;
+            try
+            {
+                if (Directory.Exists(file))
+                {
+                    throw new IOException($"'{file}' is a folder; pass image files (for example {Path.Combine(file, "*.jpg")}).");
+                }
+
+                line = describe(file);
+            }
+            catch (Exception e) when (e is ImageRejectedException or IOException or UnauthorizedAccessException)
+            {
+                line = System.Text.Json.JsonSerializer.Serialize(new { file, error = e.Message });
+                exitCode = BadInput;
+            }
+
+            Console.Out.WriteLine(line);
+        }
+
+        return exitCode;
+    }
+
     /// <summary>Scans datasets with a progress bar.</summary>
     public static DatasetScan Scan(IReadOnlyList<string> roots)
     {

@@ -45,33 +45,20 @@ internal static class DetectCommand
             using var onnx = OnnxModel.Load(ModelFolder.Load(parse.GetRequiredValue(model)));
             var finder = new FaceFinder(detector);
             var annotations = parse.GetValue(annotate);
-            var exitCode = CliConsole.Ok;
-            foreach (var file in parse.GetRequiredValue(images))
+            return CliConsole.EachFile(parse.GetRequiredValue(images), file =>
             {
-                string line;
-                try
+                using var photo = ImageDecoder.DecodeFile(file);
+                var (found, truncated) = finder.FindLargest(photo, parse.GetValue(minFace), parse.GetValue(maxFaces));
+                var faces = Classify(onnx, photo, found);
+                if (annotations is not null)
                 {
-                    using var photo = ImageDecoder.DecodeFile(file);
-                    var (found, truncated) = finder.FindLargest(photo, parse.GetValue(minFace), parse.GetValue(maxFaces));
-                    var faces = Classify(onnx, photo, found);
-                    var counts = onnx.Classes.ToDictionary(c => c, c => faces.Count(f => f.Prediction == c));
-                    line = JsonSerializer.Serialize(new PhotoLine(file, faces, counts, new ImageSize(photo.Width, photo.Height), truncated), Lines);
-                    if (annotations is not null)
-                    {
-                        Directory.CreateDirectory(annotations);
-                        File.WriteAllBytes(Path.Combine(annotations, Path.GetFileNameWithoutExtension(file) + ".jpg"), FaceAnnotator.Jpeg(photo, faces));
-                    }
-                }
-                catch (Exception e) when (e is ImageRejectedException or IOException or UnauthorizedAccessException)
-                {
-                    line = JsonSerializer.Serialize(new { file, error = e.Message });
-                    exitCode = CliConsole.BadInput;
+                    Directory.CreateDirectory(annotations);
+                    File.WriteAllBytes(Path.Combine(annotations, Path.GetFileNameWithoutExtension(file) + ".jpg"), FaceAnnotator.Jpeg(photo, faces));
                 }
 
-                Console.Out.WriteLine(line);
-            }
-
-            return exitCode;
+                var counts = onnx.Classes.ToDictionary(c => c, c => faces.Count(f => f.Prediction == c));
+                return JsonSerializer.Serialize(new PhotoLine(file, faces, counts, new ImageSize(photo.Width, photo.Height), truncated), Lines);
+            });
         }));
         return command;
     }

@@ -19,37 +19,18 @@ internal static class PredictCommand
         {
             using var onnx = OnnxModel.Load(ModelFolder.Load(parse.GetRequiredValue(model)));
             var classes = onnx.Classes;
-            var exitCode = CliConsole.Ok;
-            foreach (var file in parse.GetRequiredValue(images))
+            return CliConsole.EachFile(parse.GetRequiredValue(images), file =>
             {
-                string line;
-                try
+                var probabilities = onnx.Classify(File.ReadAllBytes(file));
+                var best = Trainer.ArgMax(probabilities);
+                return JsonSerializer.Serialize(new
                 {
-                    if (Directory.Exists(file))
-                    {
-                        throw new IOException($"'{file}' is a folder; pass image files (for example {Path.Combine(file, "*.jpg")}).");
-                    }
-
-                    var probabilities = onnx.Classify(File.ReadAllBytes(file));
-                    var best = Trainer.ArgMax(probabilities);
-                    line = JsonSerializer.Serialize(new
-                    {
-                        file,
-                        prediction = classes[best],
-                        confidence = probabilities[best],
-                        probabilities = classes.Select((name, i) => (name, p: probabilities[i])).ToDictionary(x => x.name, x => x.p),
-                    });
-                }
-                catch (Exception e) when (e is ImageRejectedException or IOException or UnauthorizedAccessException)
-                {
-                    line = JsonSerializer.Serialize(new { file, error = e.Message });
-                    exitCode = CliConsole.BadInput;
-                }
-
-                Console.Out.WriteLine(line);
-            }
-
-            return exitCode;
+                    file,
+                    prediction = classes[best],
+                    confidence = probabilities[best],
+                    probabilities = classes.Select((name, i) => (name, p: probabilities[i])).ToDictionary(x => x.name, x => x.p),
+                });
+            });
         }));
         return command;
     }
