@@ -151,6 +151,54 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Evaluate_detection_reads_voc_annotations_and_scores_the_photos()
+    {
+        using var directory = new TempDirectory();
+        Directory.CreateDirectory(directory.Combine("images"));
+        Directory.CreateDirectory(directory.Combine("annotations"));
+        var models = Path.Combine(RepositoryPaths.Root, "models");
+        using var detector = FaceMask.Training.Detection.BlazeFaceDetector.Front(models);
+        var placements = new[] { (20, 30, 200, MaskState.None), (250, 20, 150, MaskState.Correct) };
+        var (scene, _) = TestImages.Scene(480, 360, placements);
+        using (scene)
+        {
+            File.WriteAllBytes(directory.Combine("images", "street.png"), SyntheticFaces.Encode(scene, ImageFormat.Png));
+        }
+
+        // The annotated boxes: where the detector puts each drawn face alone, moved to its place; plus a face
+        // annotated where the photo has none, which no detector can find.
+        var objects = new List<(string Name, float X, float Y, float Width, float Height)>();
+        for (var i = 0; i < placements.Length; i++)
+        {
+            var (x, y, size, state) = placements[i];
+            using var face = SyntheticFaces.Draw(state, 100 + i, size);
+            var box = detector.Detect(face).First().Box;
+            objects.Add((SyntheticFaces.ClassName(state), x + box.X, y + box.Y, box.Width, box.Height));
+        }
+
+        objects.Add(("without_mask", 420, 300, 40, 40));
+        var xml = new System.Xml.Linq.XElement("annotation",
+            new System.Xml.Linq.XElement("filename", "street.png"),
+            objects.Select(o => new System.Xml.Linq.XElement("object",
+                new System.Xml.Linq.XElement("name", o.Name),
+                new System.Xml.Linq.XElement("bndbox",
+                    new System.Xml.Linq.XElement("xmin", o.X), new System.Xml.Linq.XElement("ymin", o.Y),
+                    new System.Xml.Linq.XElement("xmax", o.X + o.Width), new System.Xml.Linq.XElement("ymax", o.Y + o.Height)))));
+        xml.Save(directory.Combine("annotations", "street.xml"));
+
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["evaluate-detection", "--data", directory.Path, "--model", Path.Combine(models, "facemask-v2"), "--models", models, "--json", directory.Combine("report.json")]));
+
+        using var report = JsonDocument.Parse(File.ReadAllText(directory.Combine("report.json")));
+        var root = report.RootElement;
+        Assert.Equal(3, root.GetProperty("faces").GetInt32());
+        Assert.Equal(2.0 / 3, root.GetProperty("recall").GetDouble(), 12);
+        Assert.Equal(1.0, root.GetProperty("precision").GetDouble());
+        Assert.Equal(2, root.GetProperty("classified").GetInt32());
+        Assert.Equal(0.5, root.GetProperty("recall_by_class").GetProperty("without_mask").GetDouble());
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["evaluate-detection", "--data", directory.Combine("images"), "--models", models]));
+    }
+
+    [Fact]
     public async Task Invalid_options_are_refused_with_exit_code_2()
     {
         Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["split", "--data", ".", "--val", "0.6", "--test", "0.6"]));

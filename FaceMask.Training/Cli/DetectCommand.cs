@@ -49,7 +49,7 @@ internal static class DetectCommand
             {
                 using var photo = ImageDecoder.DecodeFile(file);
                 var (found, truncated) = finder.FindLargest(photo, parse.GetValue(minFace), parse.GetValue(maxFaces));
-                var faces = Classify(onnx, photo, found);
+                var faces = FaceClassifier.Classify(onnx, photo, found);
                 if (annotations is not null)
                 {
                     Directory.CreateDirectory(annotations);
@@ -61,31 +61,5 @@ internal static class DetectCommand
             });
         }));
         return command;
-    }
-
-    /// <summary>All faces of a photo cut out by <see cref="FaceCrop"/> and classified in one ONNX Runtime call.</summary>
-    private static List<ClassifiedFace> Classify(OnnxModel onnx, Mat photo, IReadOnlyList<FaceDetection> found)
-    {
-        if (found.Count == 0)
-        {
-            return [];
-        }
-
-        var length = onnx.Preprocessing.InputLength;
-        var inputs = new float[found.Count * length];
-        for (var i = 0; i < found.Count; i++)
-        {
-            using var crop = new Mat(photo, FaceCrop.Square(found[i].Box, photo.Width, photo.Height));
-            using var resized = ImagePreprocessor.Resize(crop, onnx.Preprocessing);
-            ImagePreprocessor.WriteInput(resized, onnx.Preprocessing, inputs.AsSpan(i * length, length));
-        }
-
-        var outputs = onnx.Session.RunAll(inputs, found.Count);
-        return found.Select((face, i) =>
-        {
-            var best = Trainer.ArgMax(outputs[i]);
-            var probabilities = onnx.Classes.Select((name, c) => (name, p: outputs[i][c])).ToDictionary(x => x.name, x => x.p);
-            return ClassifiedFace.From(face, onnx.Classes[best], outputs[i][best], probabilities);
-        }).ToList();
     }
 }

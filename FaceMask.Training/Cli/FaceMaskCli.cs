@@ -17,6 +17,7 @@ public static class FaceMaskCli
             EvaluateCommand.Create(),
             PredictCommand.Create(),
             DetectCommand.Create(),
+            EvaluateDetectionCommand.Create(),
             ExportOnnxCommand.Create(),
             BenchmarkCommand.Create(),
         };

@@ -146,7 +146,8 @@ public sealed class BlazeFaceDetector : IDisposable
         return kept;
     }
 
-    private static float IntersectionOverUnion(Rect2f a, Rect2f b)
+    /// <summary>Overlap of two boxes: intersection over union, 0 to 1.</summary>
+    public static float IntersectionOverUnion(Rect2f a, Rect2f b)
     {
         var width = Math.Min(a.Right, b.Right) - Math.Max(a.Left, b.Left);
         var height = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Top, b.Top);

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using FaceMask.Training.Common;
+using FaceMask.Training.Detection;
+using FaceMask.Training.Evaluation;
+using FaceMask.Training.Imaging;
+using FaceMask.Training.Models;
+using FaceMask.Training.Onnx;
+using Spectre.Console;
+
+namespace FaceMask.Training.Cli;
+
+/// <summary>
+/// <c>facemask evaluate-detection --data DIR --model models/NAME</c>: detection and classification
+/// figures on photos annotated in PASCAL VOC XML.
+/// </summary>
+internal static class EvaluateDetectionCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Folder of photos with PASCAL VOC .xml annotations (e.g. the Kaggle face-mask detection dataset: annotations/ and images/).", Required = true };
+        var model = new Option<string>("--model") { Description = "Model folder (the classifier).", DefaultValueFactory = _ => "models/facemask-v2" };
+        var minFace = new Option<int>("--min-face") { Description = "Smallest face searched for, in pixels.", DefaultValueFactory = _ => 16 };
+        var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file." };
+        var models = CliOptions.Models();
+        var command = new Command("evaluate-detection", "Recall by face size and class, precision, AP at IoU 0.5 and the 3-class accuracy of found faces, on VOC-annotated photos.")
+        {
+            data, model, minFace, json, models,
+        };
+        command.SetAction(parse => CliConsole.Run(() =>
+        {
+            var annotations = VocAnnotation.LoadAll(parse.GetRequiredValue(data));
+            using var detector = new BlazeFaceDetector(Path.Combine(parse.GetValue(models)!, "blazeface", BlazeFaceDetector.FrontModelFile));
+            using var onnx = OnnxModel.Load(ModelFolder.Load(parse.GetRequiredValue(model)));
+            var finder = new FaceFinder(detector);
+            var results = new PhotoResult[annotations.Count];
+            AnsiConsole.Progress().AutoClear(true).Start(context =>
+            {
+                var task = context.AddTask("Detecting", maxValue: annotations.Count);
+                for (var i = 0; i < annotations.Count; i++)
+                {
+                    using var photo = ImageDecoder.DecodeFile(annotations[i].ImagePath);
+                    var found = finder.Find(photo, parse.GetValue(minFace));
+                    results[i] = new PhotoResult(annotations[i].Faces, FaceClassifier.Classify(onnx, photo, found));
+                    task.Increment(1);
+                }
+            });
+
+            var report = DetectionReport.Compute(results);
+            var table = new Table().AddColumns("figure", "value");
+            table.AddRow("photos, annotated faces, detections", $"{report.Photos}, {report.Faces}, {report.Detections}");
+            table.AddRow($"recall (IoU {report.MatchIoU})", $"{report.Recall:0.000}");
+            foreach (var size in report.RecallBySize)
+            {
+                table.AddRow($"  faces {size.Size} px", $"{size.Recall:0.000} ({size.Found} of {size.Faces})");
+            }
+
+            foreach (var (name, recall) in report.RecallByClass)
+            {
+                table.AddRow($"  {Markup.Escape(name)}", $"{recall:0.000}");
+            }
+
+            table.AddRow($"precision (IoU {report.MatchIoU})", $"{report.Precision:0.000}");
+            table.AddRow("AP (IoU 0.5)", $"{report.AveragePrecision50:0.000}");
+            table.AddRow("3-class accuracy of found faces", $"{report.ClassAccuracy:0.000} ({report.Classified} faces)");
+            AnsiConsole.Write(table);
+            if (parse.GetValue(json) is { } jsonPath)
+            {
+                AtomicFile.WriteAllText(jsonPath, Json.Serialize(report));
+            }
+
+            return CliConsole.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,36 @@
+using FaceMask.Training.Imaging;
+using FaceMask.Training.Learning;
+using FaceMask.Training.Onnx;
+using OpenCvSharp;
+
+namespace FaceMask.Training.Detection;
+
+/// <summary>The faces of a photo through the classifier in-process (the CLI; the service goes through its micro-batcher).</summary>
+public static class FaceClassifier
+{
+    /// <summary>All faces of a photo cut out by <see cref="FaceCrop"/> and classified in one ONNX Runtime call.</summary>
+    public static List<ClassifiedFace> Classify(OnnxModel onnx, Mat photo, IReadOnlyList<FaceDetection> found)
+    {
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
+        var length = onnx.Preprocessing.InputLength;
+        var inputs = new float[found.Count * length];
+        for (var i = 0; i < found.Count; i++)
+        {
+            using var crop = new Mat(photo, FaceCrop.Square(found[i].Box, photo.Width, photo.Height));
+            using var resized = ImagePreprocessor.Resize(crop, onnx.Preprocessing);
+            ImagePreprocessor.WriteInput(resized, onnx.Preprocessing, inputs.AsSpan(i * length, length));
+        }
+
+        var outputs = onnx.Session.RunAll(inputs, found.Count);
+        return found.Select((face, i) =>
+        {
+            var best = Trainer.ArgMax(outputs[i]);
+            var probabilities = onnx.Classes.Select((name, c) => (name, p: outputs[i][c])).ToDictionary(x => x.name, x => x.p);
+            return ClassifiedFace.From(face, onnx.Classes[best], outputs[i][best], probabilities);
+        }).ToList();
+    }
+}
