@@ -1,5 +1,5 @@
--- wrk script: POST one image to /api/predict as multipart/form-data (field "file").
--- The image path comes from the FACEMASK_BENCH_IMAGE environment variable.
+-- wrk script: POST one image to /api/predict (or FACEMASK_BENCH_PATH, e.g. /api/detect) as
+-- multipart/form-data (field "file"). The image path comes from the FACEMASK_BENCH_IMAGE environment variable.
 local path = os.getenv("FACEMASK_BENCH_IMAGE")
 local file = assert(io.open(path, "rb"), "cannot open " .. tostring(path))
 local image = file:read("*a")
@@ -7,7 +7,7 @@ file:close()
 
 local boundary = "----facemask-bench-boundary"
 wrk.method = "POST"
-wrk.path = "/api/predict"
+wrk.path = os.getenv("FACEMASK_BENCH_PATH") or "/api/predict"
 wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
 wrk.body = "--" .. boundary .. "\r\n"
   .. "Content-Disposition: form-data; name=\"file\"; filename=\"face.jpg\"\r\n"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the prediction service on this machine: builds Release, measures in-process latency,
-# starts the service, drives it with wrk (multipart POST of a 128x128 JPEG, 100 connections) and
-# then Locust (100 users), and prints throughput, latency percentiles, errors and peak memory.
+# starts the service, drives it with wrk (multipart POST of a 128x128 JPEG, 100 connections; then
+# whole 400x300 photos to /api/detect) and then Locust (100 users), and prints throughput, latency
+# percentiles, errors and peak memory.
 #
 #   bash bench/run.sh                 # defaults: models/facemask-v2, 3 wrk runs of 30 s, Locust 60 s
 #   RUNS=5 DURATION=20 bash bench/run.sh
@@ -31,12 +32,15 @@ dotnet publish FaceMask.Training -c Release -o "$OUT/cli" -v quiet -nologo >/dev
 CLI="dotnet $OUT/cli/FaceMask.Training.dll"
 
 echo "== images"
-$CLI generate --out "$WORK/images" --per-class 30 --size 128 --seed 7 >/dev/null
+$CLI generate --out "$WORK/images" --per-class 30 --size 128 --seed 7 --scenes 20 --scene-size 400x300 >/dev/null
 IMAGE=$(find "$WORK/images/with_mask" -name '*.jpg' | sort | head -1)
+PHOTO=$(find "$WORK/images/scenes" -name '*.jpg' | sort | head -1)
+PHOTO_FACES=$($CLI detect --model "$MODEL" "$PHOTO" | python3 -c "import json, sys; print(len(json.loads(sys.stdin.readline())['faces']))")
+echo "detection: wrk posts $PHOTO (400x300, $PHOTO_FACES faces found)"
 echo "pool: $(find "$WORK/images" -name '*.jpg' | wc -l) generated 128x128 JPEG faces; wrk posts $IMAGE ($(stat -c %s "$IMAGE") bytes)"
 
 echo "== in-process latency (decode + preprocess + forward)"
-$CLI benchmark --model "$MODEL" --image "$IMAGE" --iterations 5000
+$CLI benchmark --model "$MODEL" --image "$IMAGE" --iterations 5000 --photo "$PHOTO"
 
 echo "== service"
 ASPNETCORE_ENVIRONMENT=Production Model__Path="$PWD/$MODEL" RateLimiting__Enabled=false Logging__LogLevel__Default=Warning \
@@ -79,6 +83,13 @@ for run in $(seq 1 "$RUNS"); do
   FACEMASK_BENCH_DELAY_MS=$PACE_MS wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH' | tee -a "$WORK/wrk-paced.txt"
 done
 summarize "$WORK/wrk-paced.txt" "paced (~1,000 requests/s offered)"
+
+DETECT_CONNECTIONS=${DETECT_CONNECTIONS:-8}
+echo "== wrk: $RUNS runs of ${DURATION}s, $DETECT_CONNECTIONS connections, POST /api/detect (one 400x300 photo, $PHOTO_FACES faces)"
+for run in $(seq 1 "$RUNS"); do
+  FACEMASK_BENCH_IMAGE="$PHOTO" FACEMASK_BENCH_PATH=/api/detect wrk -t2 -c"$DETECT_CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH' | tee -a "$WORK/wrk-detect.txt"
+done
+summarize "$WORK/wrk-detect.txt" "detect ($PHOTO_FACES faces per photo: faces/s = photos/s x $PHOTO_FACES)"
 
 echo "== Locust: $LOCUST_USERS users, ${LOCUST_SECONDS}s, all tasks"
 FACEMASK_IMAGES="$WORK/images" locust -f locustfile.py --headless -u "$LOCUST_USERS" -r 50 -t "${LOCUST_SECONDS}s" \

@@ -199,6 +199,27 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Generate_draws_whole_scenes_whose_faces_the_detector_finds()
+    {
+        using var directory = new TempDirectory();
+
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["generate", "--out", directory.Path, "--per-class", "1", "--scenes", "3", "--scene-size", "400x300"]));
+
+        var scenes = Directory.GetFiles(directory.Combine("scenes"), "*.jpg").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, scenes.Count);
+        using var detector = FaceMask.Training.Detection.BlazeFaceDetector.Front(Path.Combine(RepositoryPaths.Root, "models"));
+        var finder = new FaceMask.Training.Detection.FaceFinder(detector);
+        foreach (var scene in scenes)
+        {
+            using var photo = ImageDecoder.DecodeFile(scene);
+            Assert.Equal((400, 300), (photo.Width, photo.Height));
+            Assert.True(finder.Find(photo).Count >= 2, $"{Path.GetFileName(scene)}: fewer than two faces found");
+        }
+
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["generate", "--out", directory.Path, "--scenes", "1", "--scene-size", "400 by 300"]));
+    }
+
+    [Fact]
     public async Task Invalid_options_are_refused_with_exit_code_2()
     {
         Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["split", "--data", ".", "--val", "0.6", "--test", "0.6"]));

@@ -59,27 +59,10 @@ public static class TestImages
         return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
     }
 
-    /// <summary>
-    /// A photo composed of drawn faces pasted at known places on a plain background (no real faces
-    /// in the repository), with where each face's nose tip landed.
-    /// </summary>
+    /// <summary>A photo composed of drawn faces pasted at known places (<see cref="SyntheticScenes"/>), with where each face's nose tip landed.</summary>
     public static (Mat Scene, IReadOnlyList<Point2f> Noses) Scene(int width, int height, IEnumerable<(int X, int Y, int Size, MaskState State)> placements, int seed = 100)
     {
-        var scene = new Mat(height, width, MatType.CV_8UC3, new OpenCvSharp.Scalar(110, 130, 120));
-        var noses = new List<Point2f>();
-        var i = 0;
-        foreach (var (x, y, size, state) in placements)
-        {
-            var (face, landmarks) = SyntheticFaces.DrawWithLandmarks(state, seed + i++, size);
-            using (face)
-            using (var target = new Mat(scene, new Rect(x, y, size, size)))
-            {
-                face.CopyTo(target);
-            }
-
-            noses.Add(new Point2f(x + landmarks.NoseTip.X, y + landmarks.NoseTip.Y));
-        }
-
-        return (scene, noses);
+        var (scene, faces) = SyntheticScenes.Compose(width, height, placements, seed);
+        return (scene, faces.Select(f => f.NoseTip).ToList());
     }
 }
