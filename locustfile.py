@@ -4,8 +4,8 @@
 
 FACEMASK_IMAGES is a folder of face images (any depth); `facemask generate --out DIR` draws one,
 which is what bench/run.sh does. Whole photos for POST /api/detect come from FACEMASK_PHOTOS
-(default: the `scenes/` folder `facemask generate --scenes N` writes under FACEMASK_IMAGES); without
-photos the detect task is left out. Tags select traffic: --tags predict, batch, detect, health, info.
+(default bench/photos; `facemask generate --scenes N --scenes-out DIR` draws them); without photos
+the detect task does nothing. Tags select traffic: --tags predict, batch, detect, health, info.
 Each simulated user waits 0.5-1.5 s between requests, like a person or a camera polling.
 """
 import os
@@ -20,7 +20,7 @@ IMAGES = [(p.name, p.read_bytes()) for p in sorted(IMAGE_DIR.rglob("*")) if p.su
 if not IMAGES:
     raise SystemExit(f"No images under {IMAGE_DIR}: run `dotnet run --project FaceMask.Training -- generate --out {IMAGE_DIR}` first.")
 
-PHOTO_DIR = Path(os.environ.get("FACEMASK_PHOTOS", IMAGE_DIR / "scenes"))
+PHOTO_DIR = Path(os.environ.get("FACEMASK_PHOTOS", "bench/photos"))
 PHOTOS = [(p.name, p.read_bytes()) for p in sorted(PHOTO_DIR.rglob("*")) if p.suffix.lower() in EXTENSIONS] if PHOTO_DIR.is_dir() else []
 
 CONTENT_TYPES = {".png": "image/png", ".bmp": "image/bmp", ".webp": "image/webp"}

@@ -32,9 +32,9 @@ dotnet publish FaceMask.Training -c Release -o "$OUT/cli" -v quiet -nologo >/dev
 CLI="dotnet $OUT/cli/FaceMask.Training.dll"
 
 echo "== images"
-$CLI generate --out "$WORK/images" --per-class 30 --size 128 --seed 7 --scenes 20 --scene-size 400x300 >/dev/null
+$CLI generate --out "$WORK/images" --per-class 30 --size 128 --seed 7 --scenes 20 --scenes-out "$WORK/photos" --scene-size 400x300 >/dev/null
 IMAGE=$(find "$WORK/images/with_mask" -name '*.jpg' | sort | head -1)
-PHOTO=$(find "$WORK/images/scenes" -name '*.jpg' | sort | head -1)
+PHOTO=$(find "$WORK/photos" -name '*.jpg' | sort | head -1)
 PHOTO_FACES=$($CLI detect --model "$MODEL" "$PHOTO" | python3 -c "import json, sys; print(len(json.loads(sys.stdin.readline())['faces']))")
 echo "detection: wrk posts $PHOTO (400x300, $PHOTO_FACES faces found)"
 echo "pool: $(find "$WORK/images" -name '*.jpg' | wc -l) generated 128x128 JPEG faces; wrk posts $IMAGE ($(stat -c %s "$IMAGE") bytes)"
@@ -94,7 +94,7 @@ summarize "$WORK/wrk-detect.txt" "detect ($PHOTO_FACES faces per photo: faces/s 
 # Detection is left out here: one photo keeps both cores busy for about 0.1 s and would measure
 # the queue behind it, not predictions; the wrk detect runs above measure it alone.
 echo "== Locust: $LOCUST_USERS users, ${LOCUST_SECONDS}s, all tasks but detect"
-FACEMASK_IMAGES="$WORK/images" locust -f locustfile.py --exclude-tags detect --headless -u "$LOCUST_USERS" -r 50 -t "${LOCUST_SECONDS}s" \
+FACEMASK_IMAGES="$WORK/images" FACEMASK_PHOTOS="$WORK/photos" locust -f locustfile.py --exclude-tags detect --headless -u "$LOCUST_USERS" -r 50 -t "${LOCUST_SECONDS}s" \
   --host "http://127.0.0.1:$PORT" --csv "$WORK/locust" --only-summary >/dev/null 2>"$WORK/locust.log" || true
 python3 - "$WORK/locust_stats.csv" <<'PY'
 import csv, sys

@@ -203,8 +203,9 @@ public class CliTests
     {
         using var directory = new TempDirectory();
 
-        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["generate", "--out", directory.Path, "--per-class", "1", "--scenes", "3", "--scene-size", "400x300"]));
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["generate", "--out", directory.Combine("faces"), "--per-class", "1", "--scenes", "3", "--scenes-out", directory.Combine("scenes"), "--scene-size", "400x300"]));
 
+        Assert.Equal(["mask_weared_incorrect", "with_mask", "without_mask"], Directory.GetDirectories(directory.Combine("faces")).Select(Path.GetFileName).Order(StringComparer.Ordinal)); // scenes are not a class
         var scenes = Directory.GetFiles(directory.Combine("scenes"), "*.jpg").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(3, scenes.Count);
         using var detector = FaceMask.Training.Detection.BlazeFaceDetector.Front(Path.Combine(RepositoryPaths.Root, "models"));
@@ -216,7 +217,8 @@ public class CliTests
             Assert.True(finder.Find(photo).Count >= 2, $"{Path.GetFileName(scene)}: fewer than two faces found");
         }
 
-        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["generate", "--out", directory.Path, "--scenes", "1", "--scene-size", "400 by 300"]));
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["generate", "--out", directory.Path, "--scenes", "1", "--scenes-out", directory.Combine("more"), "--scene-size", "400 by 300"]));
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["generate", "--out", directory.Path, "--scenes", "1"]));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace FaceMask.Training.Cli;
 
-/// <summary><c>facemask generate --out DIR --per-class N [--scenes N]</c>: a procedural face dataset for demos, load tests and smoke training, and whole scenes for detection.</summary>
+/// <summary><c>facemask generate --out DIR --per-class N [--scenes N --scenes-out DIR]</c>: a procedural face dataset for demos, load tests and smoke training, and whole scenes for detection.</summary>
 internal static class GenerateCommand
 {
     // A face is drawn in memory at full size: 4,096 px is 50 MB per image, far past any use here.
@@ -16,12 +16,13 @@ internal static class GenerateCommand
         var output = new Option<string>("--out") { Description = "Folder to write <class>/<file>.jpg into.", Required = true };
         var perClass = new Option<int>("--per-class") { Description = "Faces per class.", DefaultValueFactory = _ => 100 };
         var size = new Option<int>("--size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 128 };
-        var scenes = new Option<int>("--scenes") { Description = "Also draw this many whole photos of 2 to 5 faces into <out>/scenes/ (for detection).", DefaultValueFactory = _ => 0 };
+        var scenes = new Option<int>("--scenes") { Description = "Also draw this many whole photos of 2 to 5 faces (for detection) into --scenes-out.", DefaultValueFactory = _ => 0 };
+        var scenesOut = new Option<string?>("--scenes-out") { Description = "Folder for the scenes (kept out of the class folders of --out)." };
         var sceneSize = new Option<string>("--scene-size") { Description = "Scene size WIDTHxHEIGHT.", DefaultValueFactory = _ => "400x300" };
         var seed = CliOptions.Seed();
         var command = new Command("generate", "Draw synthetic faces (mask correct, below the nose, none) as a class-per-folder dataset, and optionally whole scenes.")
         {
-            output, perClass, size, scenes, sceneSize, seed,
+            output, perClass, size, scenes, scenesOut, sceneSize, seed,
         };
         command.SetAction(parse => CliConsole.Run(() =>
         {
@@ -37,9 +38,18 @@ internal static class GenerateCommand
                 throw new ArgumentException($"--scenes must be between 0 and 100,000, --scene-size WIDTHxHEIGHT with sides between 160 and {MaxSize} pixels.");
             }
 
+            if (parse.GetValue(scenes) > 0 && parse.GetValue(scenesOut) is null)
+            {
+                throw new ArgumentException("--scenes needs --scenes-out: scenes are not a class and stay out of the dataset's folders.");
+            }
+
             var paths = SyntheticFaces.WriteDataset(parse.GetRequiredValue(output), parse.GetValue(perClass), parse.GetValue(seed), parse.GetValue(size));
-            var scenePaths = SyntheticScenes.Write(Path.Combine(parse.GetRequiredValue(output), "scenes"), parse.GetValue(scenes), sceneWidth, sceneHeight, parse.GetValue(seed));
-            AnsiConsole.MarkupLineInterpolated($"Wrote {paths.Count:N0} synthetic faces and {scenePaths.Count:N0} scenes under {parse.GetRequiredValue(output)}.");
+            AnsiConsole.MarkupLineInterpolated($"Wrote {paths.Count:N0} synthetic faces under {parse.GetRequiredValue(output)}.");
+            if (parse.GetValue(scenesOut) is { } scenesDirectory && parse.GetValue(scenes) > 0)
+            {
+                var scenePaths = SyntheticScenes.Write(scenesDirectory, parse.GetValue(scenes), sceneWidth, sceneHeight, parse.GetValue(seed));
+                AnsiConsole.MarkupLineInterpolated($"Wrote {scenePaths.Count:N0} scenes under {scenesDirectory}.");
+            }
             return CliConsole.Ok;
         }));
         return command;
