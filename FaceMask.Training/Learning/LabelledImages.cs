@@ -42,17 +42,6 @@ public sealed class LabelledImages
     /// <summary>Finds every image's face with the detector (the aligned-portrait fallback where it finds none, or without one).</summary>
     public FaceGeometry[] LocateFaces(BlazeFaceDetector? detector) => Faces ??= FacePainting.Locate(Count, View, detector);
 
-    public int[] CountsPerClass()
-    {
-        var counts = new int[Classes.Count];
-        foreach (var label in Labels)
-        {
-            counts[label]++;
-        }
-
-        return counts;
-    }
-
     /// <summary>Wraps image <paramref name="index"/> as a Mat header over its bytes (no copy; do not keep it past the array).</summary>
     public Mat View(int index) => Mat.FromPixelData(Side, Side, MatType.CV_8UC3, Pixels[index]);
 
