@@ -3,8 +3,8 @@ using FaceMask.Training.Imaging;
 using FaceMask.Training.Learning;
 using FaceMask.Training.Onnx;
 using FluentValidation;
-using OpenCvSharp;
 using Microsoft.Extensions.Options;
+using OpenCvSharp;
 
 namespace FaceMask.Api.Inference;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Detection;
 using FaceMask.Training.Synthetic;
-using OpenCvSharp;
 
 namespace FaceMask.Tests.Detection;
 
@@ -12,19 +11,14 @@ public sealed class FaceFinderTests(DetectorFixture fixture) : IClassFixture<Det
     private readonly BlazeFaceDetector detector = fixture.Detector;
 
     [Fact]
-    public void Tiles_cover_the_photo_at_every_level_down_to_the_smallest_face()
+    public void The_pyramid_starts_where_the_smallest_face_is_found_and_stops_where_the_whole_view_takes_over()
     {
-        var tiles = FaceFinder.Tiles(400, 300, minFace: 16).ToList();
-
-        Assert.Equal(new Rect(0, 0, 400, 300), tiles[0]);
-        var sides = tiles.Skip(1).Select(t => t.Width).Distinct().ToList();
-        Assert.Equal([150, 75], sides); // halved from the short side until at most 5 x 16 px
-        foreach (var side in sides)
-        {
-            var level = tiles.Where(t => t.Width == side).ToList();
-            Assert.All(level, t => Assert.True(t.X >= 0 && t.Y >= 0 && t.Right <= 400 && t.Bottom <= 300, $"{t} leaves the photo"));
-            Assert.Contains(level, t => t.Right == 400 && t.Bottom == 300); // the last tiles are flush with the edges
-        }
+        // 400 x 300: the whole-photo view (letterboxed into 128 px) finds faces from 20 / 0.32 = 62.5 px.
+        var scales = FaceFinder.Scales(400, 300, minFace: 16, inputSize: 128);
+        Assert.Equal([1.25f, 1.25f / 3], scales); // a 16 px face swept at 20 px, then 48 px and up at 20 px
+        Assert.Equal([0.5f], FaceFinder.Scales(400, 300, minFace: 40, inputSize: 128));
+        Assert.Empty(FaceFinder.Scales(400, 300, minFace: 64, inputSize: 128)); // the whole view alone
+        Assert.Equal(4, FaceFinder.Scales(4000, 3000, minFace: 16, inputSize: 128).Count); // a larger photo, more levels
     }
 
     [Fact]
@@ -51,9 +45,9 @@ public sealed class FaceFinderTests(DetectorFixture fixture) : IClassFixture<Det
 
         var found = noses.Count(nose => faces.Any(f => f.Box.Contains(nose)));
         var foundWhole = noses.Count(nose => whole.Any(f => f.Box.Contains(nose)));
-        TestContext.Current.SendDiagnosticMessage($"one pass found {foundWhole} of {noses.Count}, tiles {found}, in {watch.ElapsedMilliseconds} ms");
+        TestContext.Current.SendDiagnosticMessage($"the whole view found {foundWhole} of {noses.Count}, the pyramid {found}, in {watch.ElapsedMilliseconds} ms");
         Assert.True(found >= noses.Count - 1, $"found {found} of {noses.Count} faces (one pass alone: {foundWhole})");
-        Assert.True(found > foundWhole, $"tiling found {found}, one pass {foundWhole}: the tiles add nothing");
+        Assert.True(found > foundWhole, $"the pyramid found {found}, the whole view {foundWhole}: the sweep adds nothing");
         Assert.True(faces.Count <= noses.Count + 1, $"{faces.Count} detections for {noses.Count} faces");
         Assert.All(faces, f => Assert.True(faces.Count(g => g.Box.Contains(f[FaceKeypoint.NoseTip])) == 1, $"face at {f.Box} is reported twice"));
     }

@@ -28,6 +28,22 @@ internal static class CliOptions
         DefaultValueFactory = _ => "models",
     };
 
+    /// <summary>The smallest face a detection searches for; the cost of a photo grows with the square of its inverse.</summary>
+    public static Option<int> MinFace() => new("--min-face")
+    {
+        Description = "Smallest face searched for, in pixels (8 to 4096; smaller is slower).",
+        DefaultValueFactory = _ => 16,
+        Validators = { r => Require(r, r.GetValueOrDefault<int>() is >= 8 and <= 4096, "--min-face must be between 8 and 4096 pixels.") },
+    };
+
+    /// <summary>The detector's least confidence kept.</summary>
+    public static Option<float> MinScore() => new("--min-score")
+    {
+        Description = "Least detector confidence kept (0..1; MediaPipe uses 0.5).",
+        DefaultValueFactory = _ => 0.5f,
+        Validators = { r => Require(r, r.GetValueOrDefault<float>() is > 0 and < 1, "--min-score must be between 0 and 1.") },
+    };
+
     /// <summary>The vendored detector, or null with a warning when it is absent: painting then uses the aligned-portrait fallback.</summary>
     public static BlazeFaceDetector? OpenDetector(string modelsDirectory) =>
         DetectorPath(modelsDirectory) is { } path ? new BlazeFaceDetector(path) : null;

@@ -3,10 +3,8 @@ using System.Text.Json;
 using FaceMask.Training.Common;
 using FaceMask.Training.Detection;
 using FaceMask.Training.Imaging;
-using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
-using OpenCvSharp;
 
 namespace FaceMask.Training.Cli;
 
@@ -26,18 +24,19 @@ internal static class DetectCommand
         var model = new Option<string>("--model") { Description = "Model folder (the classifier).", Required = true };
         var images = new Argument<string[]>("images") { Description = "Photo files.", Arity = ArgumentArity.OneOrMore };
         var annotate = new Option<string?>("--annotate") { Description = "Write each photo with boxes and labels drawn into this folder (<name>.jpg)." };
-        var minFace = new Option<int>("--min-face") { Description = "Smallest face searched for, in pixels.", DefaultValueFactory = _ => 16 };
+        var minFace = CliOptions.MinFace();
+        var minScore = CliOptions.MinScore();
         var maxFaces = new Option<int>("--max-faces") { Description = "Most faces reported per photo (largest first).", DefaultValueFactory = _ => 100 };
         var models = CliOptions.Models();
         var command = new Command("detect", "Find every face in photos and classify each; prints {file, faces, counts, image, truncated} per photo.")
         {
-            model, images, annotate, minFace, maxFaces, models,
+            model, images, annotate, minFace, minScore, maxFaces, models,
         };
         command.SetAction(parse => CliConsole.Run(() =>
         {
-            if (parse.GetValue(minFace) is < 8 or > 4096 || parse.GetValue(maxFaces) is < 1 or > 1000)
+            if (parse.GetValue(maxFaces) is < 1 or > 1000)
             {
-                throw new ArgumentException("--min-face must be between 8 and 4096 pixels, --max-faces between 1 and 1000.");
+                throw new ArgumentException("--max-faces must be between 1 and 1000.");
             }
 
             var detectorPath = Path.Combine(parse.GetValue(models)!, "blazeface", BlazeFaceDetector.FrontModelFile);
@@ -48,7 +47,7 @@ internal static class DetectCommand
             return CliConsole.EachFile(parse.GetRequiredValue(images), file =>
             {
                 using var photo = ImageDecoder.DecodeFile(file);
-                var (found, truncated) = finder.FindLargest(photo, parse.GetValue(minFace), parse.GetValue(maxFaces));
+                var (found, truncated) = finder.FindLargest(photo, parse.GetValue(minFace), parse.GetValue(maxFaces), parse.GetValue(minScore));
                 var faces = FaceClassifier.Classify(onnx, photo, found);
                 if (annotations is not null)
                 {

@@ -19,12 +19,13 @@ internal static class EvaluateDetectionCommand
     {
         var data = new Option<string>("--data") { Description = "Folder of photos with PASCAL VOC .xml annotations (e.g. the Kaggle face-mask detection dataset: annotations/ and images/).", Required = true };
         var model = new Option<string>("--model") { Description = "Model folder (the classifier).", DefaultValueFactory = _ => "models/facemask-v2" };
-        var minFace = new Option<int>("--min-face") { Description = "Smallest face searched for, in pixels.", DefaultValueFactory = _ => 16 };
+        var minFace = CliOptions.MinFace();
+        var minScore = CliOptions.MinScore();
         var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file." };
         var models = CliOptions.Models();
         var command = new Command("evaluate-detection", "Recall by face size and class, precision, AP at IoU 0.5 and the 3-class accuracy of found faces, on VOC-annotated photos.")
         {
-            data, model, minFace, json, models,
+            data, model, minFace, minScore, json, models,
         };
         command.SetAction(parse => CliConsole.Run(() =>
         {
@@ -39,7 +40,7 @@ internal static class EvaluateDetectionCommand
                 for (var i = 0; i < annotations.Count; i++)
                 {
                     using var photo = ImageDecoder.DecodeFile(annotations[i].ImagePath);
-                    var found = finder.Find(photo, parse.GetValue(minFace));
+                    var found = finder.Find(photo, parse.GetValue(minFace), parse.GetValue(minScore));
                     results[i] = new PhotoResult(annotations[i].Faces, FaceClassifier.Classify(onnx, photo, found));
                     task.Increment(1);
                 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using FaceMask.Training.Imaging;
 using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;

@@ -52,4 +52,21 @@ public sealed record VocAnnotation(string XmlPath, string ImagePath, IReadOnlyLi
         }).ToList();
         return new VocAnnotation(xmlPath, image, faces);
     }
+
+    /// <summary>Writes a photo's annotation beside it, as the Kaggle dataset's files are written (integer pixel corners).</summary>
+    public static void Write(string xmlPath, string imageFileName, Size imageSize, IEnumerable<AnnotatedFace> faces)
+    {
+        static string Pixel(float value) => ((int)MathF.Round(value)).ToString(CultureInfo.InvariantCulture);
+        var document = new XDocument(new XElement(
+            "annotation",
+            new XElement("filename", imageFileName),
+            new XElement("size", new XElement("width", imageSize.Width), new XElement("height", imageSize.Height), new XElement("depth", 3)),
+            faces.Select(f => new XElement(
+                "object",
+                new XElement("name", f.Class),
+                new XElement("bndbox",
+                    new XElement("xmin", Pixel(f.Box.Left)), new XElement("ymin", Pixel(f.Box.Top)),
+                    new XElement("xmax", Pixel(f.Box.Right)), new XElement("ymax", Pixel(f.Box.Bottom)))))));
+        document.Save(xmlPath);
+    }
 }
