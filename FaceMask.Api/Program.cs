@@ -5,6 +5,7 @@ using FaceMask.Api.Inference;
 using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Jobs;
 using FaceMask.Api.Security;
+using FaceMask.Api.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +15,7 @@ builder.Services.AddFaceDetection();
 builder.Services.AddPredictionRateLimiting();
 builder.Services.AddRetraining(builder.Configuration);
 builder.Services.AddAdminAccess();
+builder.AddWebPages();
 
 var app = builder.Build();
 
@@ -22,6 +24,7 @@ app.UseServiceMetrics();
 app.UseRateLimiter();
 app.UseJobsDashboard();
 app.MapFaceMaskApi();
+app.MapWebPages();
 
 app.Run();
 

@@ -27,14 +27,14 @@ public static class RegistryEndpoints
     // Server paths say how the machine is laid out: only admins see them.
     internal static async Task<Ok<IReadOnlyList<ModelVersionResponse>>> ListAsync(HttpContext context, IModelRegistry registry, AdminAccess access, CancellationToken cancellationToken)
     {
-        var admin = access.Check(context) == AdminDecision.Allowed;
+        var admin = access.IsAdmin(context);
         return TypedResults.Ok<IReadOnlyList<ModelVersionResponse>>((await registry.ListAsync(cancellationToken)).Select(r => ModelVersionResponse.Of(r, admin)).ToList());
     }
 
     internal static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> GetAsync(
         string version, HttpContext context, IModelRegistry registry, AdminAccess access, CancellationToken cancellationToken) =>
         await registry.GetAsync(version, cancellationToken) is { } record
-            ? TypedResults.Ok(ModelVersionResponse.Of(record, access.Check(context) == AdminDecision.Allowed))
+            ? TypedResults.Ok(ModelVersionResponse.Of(record, access.IsAdmin(context)))
             : NotFound(version);
 
     internal static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> ActivateAsync(

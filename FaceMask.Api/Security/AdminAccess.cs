@@ -36,9 +36,24 @@ public sealed class AdminAccess(IOptions<AdminOptions> options, IDataProtectionP
         return context.Request.Cookies.TryGetValue(CookieName, out var cookie) && CookieIsValid(cookie) ? AdminDecision.Allowed : AdminDecision.MissingKey;
     }
 
+    public bool IsAdmin(HttpContext context) => Check(context) == AdminDecision.Allowed;
+
     public bool Matches(string? key) =>
         key is not null && KeyConfigured &&
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(key)), SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.ApiKey!)));
+
+    /// <summary>Gives the browser the sign-in cookie (HttpOnly, same-site only, 8 hours): for the dashboard and the web pages.</summary>
+    public void SignIn(HttpContext context) =>
+        context.Response.Cookies.Append(CookieName, IssueCookie(), new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = "/",
+            MaxAge = TimeSpan.FromHours(8),
+        });
+
+    public static void SignOut(HttpContext context) => context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/" });
 
     /// <summary>A cookie value proving the key was entered (protected with ASP.NET Data Protection; the key itself is never stored).</summary>
     public string IssueCookie() => protector.Protect($"admin:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.ApiKey!)))}");

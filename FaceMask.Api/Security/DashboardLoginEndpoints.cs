@@ -17,6 +17,11 @@ public static class DashboardLoginEndpoints
         var group = app.MapGroup(Path).WithTags("Admin").ExcludeFromDescription();
         group.MapGet("/", () => Form(null));
         group.MapPost("/", LoginAsync).DisableAntiforgery();
+        app.MapPost("/signout", (HttpContext context) =>
+        {
+            AdminAccess.SignOut(context);
+            return TypedResults.Redirect("/");
+        }).DisableAntiforgery().ExcludeFromDescription(); // signing out on someone's behalf gains nothing
         return app;
     }
 
@@ -42,14 +47,7 @@ public static class DashboardLoginEndpoints
             return Form("That key is not the admin key.", StatusCodes.Status401Unauthorized);
         }
 
-        context.Response.Cookies.Append(AdminAccess.CookieName, access.IssueCookie(), new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = context.Request.IsHttps,
-            Path = "/",
-            MaxAge = TimeSpan.FromHours(8),
-        });
+        access.SignIn(context);
         return TypedResults.Redirect("/hangfire");
     }
 

@@ -1,0 +1,86 @@
+using FaceMask.Api.Datasets;
+using FaceMask.Api.Endpoints;
+using FaceMask.Api.Infrastructure;
+using FaceMask.Api.Security;
+using FaceMask.Training.Common;
+using FaceMask.Training.Data;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace FaceMask.Api.Web.Pages;
+
+/// <summary>The data: class counts of Dataset/, DatasetNew/ and the split, near-duplicate groups, and (admin) sample images.</summary>
+public sealed class DataModel(DatasetStore store, ServicePaths paths, AdminAccess access) : PageModel
+{
+    /// <summary>Sample images shown per class.</summary>
+    public const int SamplesPerClass = 12;
+
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    public DatasetsResponse Counts { get; private set; } = null!;
+
+    public bool Admin { get; private set; }
+
+    public DatasetStats? Stats { get; private set; }
+
+    public string? StatsError { get; private set; }
+
+    public void OnGet()
+    {
+        Counts = DatasetEndpoints.GetDatasets(store, paths).Value!;
+        Admin = access.IsAdmin(HttpContext);
+    }
+
+    public string ChartData() => Json.Serialize(Counts);
+
+    /// <summary>Near-duplicate groups of Dataset/ and DatasetNew/ (a scan of every image: seconds to a minute), as a partial for htmx.</summary>
+    public async Task<IActionResult> OnGetGroupsAsync(CancellationToken cancellationToken)
+    {
+        var roots = new[] { paths.Dataset, paths.DatasetNew }.Where(Directory.Exists).ToList();
+        if (roots.Count == 0)
+        {
+            StatsError = "Neither Dataset/ nor DatasetNew/ exists yet.";
+            return Partial("_DataGroups", this);
+        }
+
+        try
+        {
+            Stats = await Task.Run(() => DatasetStats.Compute(DatasetScanner.Scan(roots, cancellationToken: cancellationToken), new NearDuplicateSettings()), cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            StatsError = $"The data could not be read: {e.Message}";
+        }
+
+        return Partial("_DataGroups", this);
+    }
+
+    /// <summary>The <paramref name="index"/>-th image (in name order) of a class of Dataset/: admins only, since they are people's faces.</summary>
+    public IActionResult OnGetSample(string className, int index)
+    {
+        if (!access.IsAdmin(HttpContext))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        if (!store.Classes().Contains(className) || Samples(className).ElementAtOrDefault(index) is not { } file)
+        {
+            return NotFound();
+        }
+
+        return PhysicalFile(file, ImageType(file)!);
+    }
+
+    /// <summary>The first sample files of a class, in name order.</summary>
+    public IEnumerable<string> Samples(string className)
+    {
+        var folder = Path.Combine(paths.Dataset, className);
+        return Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder).Where(f => ImageType(f) is not null).Order(StringComparer.Ordinal).Take(SamplesPerClass)
+            : [];
+    }
+
+    private static string? ImageType(string file) =>
+        ContentTypes.TryGetContentType(file, out var type) && type.StartsWith("image/", StringComparison.Ordinal) ? type : null;
+}

@@ -1,0 +1,191 @@
+// The retrain page: add labelled images, start a retrain, and watch one to its decision by polling
+// GET /api/jobs/{id} every second; the chart grows one point per finished epoch.
+"use strict";
+(() => {
+    Chart.defaults.animation = false; // charts appear at once: no motion to sit through
+    const { request, show } = window.FaceMask;
+    const ended = ["Succeeded", "Failed", "Cancelled"];
+    const $ = id => document.getElementById(id);
+
+    $("add-images")?.addEventListener("submit", async event => {
+        event.preventDefault();
+        const result = $("add-result");
+        const form = new FormData();
+        const zip = $("dataset").files[0];
+        if (zip) {
+            form.append("dataset", zip);
+        } else {
+            if ($("files").files.length === 0) {
+                result.className = "error";
+                result.textContent = "Choose images (or a zip) first.";
+                return;
+            }
+            form.append("label", $("label").value);
+            for (const file of $("files").files) {
+                form.append("files", file);
+            }
+        }
+        result.className = "muted";
+        result.textContent = "Uploading…";
+        try {
+            const added = await (await request("/api/datasets/new", { method: "POST", body: form })).json();
+            result.className = "success";
+            result.textContent = `Added ${added.added} image${added.added === 1 ? "" : "s"}; ${added.duplicates} already there`
+                + (added.rejected.length ? `; refused: ${added.rejected.map(r => `${r.file} (${r.reason})`).join(", ")}` : "") + ".";
+            event.target.reset();
+        } catch (e) {
+            result.className = "error";
+            result.textContent = e.message;
+        }
+    });
+
+    $("start-retrain")?.addEventListener("click", async () => {
+        const result = $("start-result");
+        const button = $("start-retrain");
+        button.disabled = true;
+        result.className = "muted";
+        result.textContent = "Checking the data…";
+        try {
+            const accepted = await (await request("/api/retrain", { method: "POST", body: new FormData() })).json();
+            result.className = "success";
+            result.textContent = accepted.already_running ? "A retrain was already running: watching it." : "Retrain started.";
+            htmx.trigger(document.body, "retrain-started");
+            watch(accepted.job_id);
+        } catch (e) {
+            result.className = "error";
+            result.textContent = e.message;
+        } finally {
+            button.disabled = false;
+        }
+    });
+
+    document.addEventListener("click", event => {
+        const id = event.target.closest("[data-watch]")?.dataset.watch;
+        if (id) {
+            watch(id);
+        }
+    });
+
+    let watching = null;
+    let chart = null;
+
+    function watch(id) {
+        watching = id;
+        history.replaceState(null, "", `?watch=${id}`);
+        $("watch").hidden = false;
+        $("watch-id").textContent = id.slice(0, 8);
+        chart?.destroy();
+        chart = new Chart($("watch-chart"), {
+            type: "line",
+            data: { labels: [], datasets: [
+                { label: "training loss", data: [], borderColor: "#0a58ca", yAxisID: "loss" },
+                { label: "validation macro-F1", data: [], borderColor: "#1a7f37", yAxisID: "f1" },
+            ] },
+            options: {
+                maintainAspectRatio: false, animation: false,
+                scales: {
+                    x: { title: { display: true, text: "epoch" } },
+                    loss: { position: "left", title: { display: true, text: "loss" } },
+                    f1: { position: "right", min: 0, max: 1, grid: { drawOnChartArea: false }, title: { display: true, text: "macro-F1" } },
+                },
+            },
+        });
+        $("watch").scrollIntoView({ behavior: "smooth", block: "start" });
+        poll(id);
+    }
+
+    async function poll(id) {
+        while (watching === id) {
+            let job;
+            try {
+                job = await (await request(`/api/jobs/${id}`)).json();
+            } catch (e) {
+                $("watch-decision").textContent = e.message;
+                $("watch-decision").className = "error";
+                return;
+            }
+            render(job);
+            if (ended.includes(job.state)) {
+                htmx.trigger(document.body, "retrain-started");
+                if (job.model_version) {
+                    await completeChart(job.model_version);
+                }
+                return;
+            }
+            await new Promise(resolve => setTimeout(resolve, 1000));
+        }
+    }
+
+    function render(job) {
+        const progress = job.progress;
+        $("watch-state").textContent = `${job.state}${job.health && job.health !== "Ended" ? ` (${job.health.toLowerCase()})` : ""}`;
+        $("watch-stage").textContent = progress?.message ? `${job.stage}: ${progress.message}` : job.stage;
+        if (progress?.epoch && progress?.epochs) {
+            $("watch-progress").textContent = `epoch ${progress.epoch} of ${progress.epochs}`;
+            $("watch-bar").value = (progress.epoch - 1 + (progress.step && progress.steps ? progress.step / progress.steps : 1)) / progress.epochs;
+        } else {
+            $("watch-progress").textContent = ended.includes(job.state) ? "done" : job.stage;
+            $("watch-bar").value = ended.includes(job.state) ? 1 : 0;
+        }
+        if (progress?.loss != null) {
+            $("watch-loss").textContent = progress.loss.toFixed(4);
+        }
+        if (progress?.val_macro_f1 != null) {
+            $("watch-f1").textContent = progress.val_macro_f1.toFixed(4);
+            addPoint(progress.epoch, progress.loss, progress.val_macro_f1);
+        }
+        const decision = $("watch-decision");
+        if (job.state === "Succeeded") {
+            decision.className = job.promoted ? "success" : "";
+            decision.textContent = `${job.promoted ? "Promoted" : "Kept the served model"}: ${job.decision ?? ""}`;
+        } else if (job.state === "Failed" || job.state === "Cancelled") {
+            decision.className = "error";
+            decision.textContent = `${job.state}: ${job.error ?? job.note ?? ""}`;
+        } else {
+            decision.className = "muted";
+            decision.textContent = job.note ?? "Running…";
+        }
+        const ids = job.hangfire_jobs;
+        const jobs = $("watch-jobs");
+        jobs.replaceChildren();
+        if (ids) {
+            for (const stage of ["split", "train", "evaluate", "promote"]) {
+                const link = document.createElement("a");
+                link.href = `/hangfire/jobs/details/${ids[stage]}`;
+                link.textContent = stage;
+                jobs.append(link, " ");
+            }
+        } else {
+            jobs.textContent = "–";
+        }
+    }
+
+    // Epochs shorter than a poll are filled in from the trained model's own history once it exists.
+    async function completeChart(version) {
+        try {
+            const epochs = await (await request(`/models/${encodeURIComponent(version)}?handler=History`)).json();
+            epochs.forEach(e => addPoint(e.epoch, e.train_loss, e.val_macro_f1));
+            const order = chart.data.labels.map((epoch, i) => i).sort((a, b) => chart.data.labels[a] - chart.data.labels[b]);
+            chart.data.labels = order.map(i => chart.data.labels[i]);
+            chart.data.datasets.forEach(d => d.data = order.map(i => d.data[i]));
+            chart.update();
+        } catch {
+            // a failed retrain leaves no model: the chart keeps what was watched
+        }
+    }
+
+    function addPoint(epoch, loss, f1) {
+        if (!epoch || chart.data.labels.includes(epoch)) {
+            return;
+        }
+        chart.data.labels.push(epoch);
+        chart.data.datasets[0].data.push(loss);
+        chart.data.datasets[1].data.push(f1);
+        chart.update();
+    }
+
+    const initial = new URLSearchParams(location.search).get("watch");
+    if (initial) {
+        addEventListener("load", () => watch(initial));
+    }
+})();

@@ -1,0 +1,286 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using FaceMask.Tests.Retraining;
+using FaceMask.Tests.Support;
+using FaceMask.Training.Imaging;
+using FaceMask.Training.Synthetic;
+using Microsoft.Playwright;
+
+namespace FaceMask.Tests.Web;
+
+/// <summary>The web pages in Debian's Chromium against a real service: checks, retraining, the registry, every page on a phone and a desktop.</summary>
+[Collection(RetrainCollection.Name)]
+public sealed class WebPagesTests(WebServer server) : ChromiumPageTest, IClassFixture<WebServer>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public override BrowserNewContextOptions ContextOptions() => new()
+    {
+        BaseURL = server.BaseAddress,
+        Locale = "en-US",
+        ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        Permissions = ["camera"],
+    };
+
+    [Fact]
+    public async Task A_drawn_face_gets_the_verdict_the_api_gives()
+    {
+        var face = TestImages.Face(MaskState.Correct, seed: 21);
+        var expected = await VerdictOfAsync(face);
+
+        await Page.GotoAsync("/");
+        await Page.SetInputFilesAsync("#photos", new FilePayload { Name = "face.jpg", MimeType = "image/jpeg", Buffer = face });
+
+        var verdict = Page.Locator(".result .verdict").First;
+        await Expect(verdict).ToHaveAttributeAsync("data-class", expected.Class);
+        await Expect(verdict).ToContainTextAsync($"{expected.Confidence * 100:0.0}%");
+        await ScreenshotAsync("check-face");
+        AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_composed_photo_shows_one_box_and_one_verdict_per_face()
+    {
+        // The scene the detection API tests find every face of.
+        var placements = new (int X, int Y, int Size, MaskState State)[]
+        {
+            (20, 30, 200, MaskState.None), (250, 20, 150, MaskState.Correct), (300, 180, 128, MaskState.Incorrect),
+        };
+        var (scene, _) = TestImages.Scene(480, 360, placements);
+        byte[] photo;
+        using (scene)
+        {
+            photo = SyntheticFaces.Encode(scene, ImageFormat.Jpeg);
+        }
+
+        var detection = await DetectAsync(photo);
+        var faces = detection.GetProperty("faces");
+        Assert.Equal(placements.Length, faces.GetArrayLength()); // the drawn faces are all found: the page must show each
+
+        await Page.GotoAsync("/");
+        await Page.SetInputFilesAsync("#photos", new FilePayload { Name = "street.jpg", MimeType = "image/jpeg", Buffer = photo });
+
+        var items = Page.Locator(".result ol.faces li");
+        await Expect(items).ToHaveCountAsync(placements.Length);
+        for (var i = 0; i < placements.Length; i++)
+        {
+            await Expect(items.Nth(i)).ToHaveAttributeAsync("data-class", faces[i].GetProperty("prediction").GetString()!);
+        }
+
+        await Expect(Page.Locator(".result .counts")).ToContainTextAsync($"{placements.Length} faces");
+        var boxes = await BoxColoursDrawnAsync(faces);
+        Assert.All(boxes, drawn => Assert.True(drawn, "a face's box is not drawn in its verdict's colour on the canvas"));
+        await ScreenshotAsync("check-photo");
+        await Page.SetViewportSizeAsync(390, 844);
+        await ScreenshotAsync("check-photo-phone");
+        AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_refused_upload_reads_as_a_message_not_json()
+    {
+        ExpectedFailures.AddRange(["/api/detect", "status of 415"]);
+        await Page.GotoAsync("/");
+        await Page.SetInputFilesAsync("#photos", new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "not a photo"u8.ToArray() });
+
+        var error = Page.Locator(".result [role=alert]");
+        await Expect(error).ToContainTextAsync("not an image");
+        Assert.DoesNotContain("{", await error.TextContentAsync());
+        AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task The_camera_mode_sends_frames_and_shows_the_rate()
+    {
+        await Page.GotoAsync("/");
+        await Page.ClickAsync("#camera-toggle");
+
+        await Expect(Page.Locator("#camera-rate")).ToContainTextAsync("frames/s", new() { Timeout = 20_000 });
+        await Expect(Page.Locator("#camera-counts")).Not.ToBeEmptyAsync(); // Chromium's fake camera shows no face: "No face in view."
+        await Page.ClickAsync("#camera-toggle");
+        await Expect(Page.Locator("#camera")).ToBeHiddenAsync();
+        AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task Every_page_renders_on_a_phone_and_a_desktop_without_errors()
+    {
+        string[] pages = ["/", "/retrain", "/models", "/models/facemask-v1", "/data", "/monitoring", "/signin"];
+        foreach (var (width, height, suffix) in new[] { (1280, 900, "desktop"), (390, 844, "phone") })
+        {
+            await Page.SetViewportSizeAsync(width, height);
+            foreach (var path in pages)
+            {
+                await Page.GotoAsync(path);
+                await Expect(Page.Locator("h1")).ToBeVisibleAsync();
+                var overflow = await Page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
+                Assert.False(overflow, $"{path} is wider than a {width} px screen");
+                if (path == "/data")
+                {
+                    await Page.ClickAsync("text=Count the groups");
+                    await Expect(Page.Locator("#groups table")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+                }
+
+                if (path == "/monitoring")
+                {
+                    await Expect(Page.Locator("#monitoring-summary")).ToContainTextAsync("Served model");
+                }
+
+                await ScreenshotAsync($"page{(path == "/" ? "-check" : path.Replace('/', '-'))}-{suffix}");
+            }
+        }
+
+        AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_retrain_started_from_the_page_is_watched_to_its_decision_and_a_version_activated_from_the_models_page()
+    {
+        await Page.GotoAsync("/retrain");
+        await Page.SelectOptionAsync("#label", "with_mask");
+        await Page.SetInputFilesAsync("#files", Enumerable.Range(0, 3).Select(i => new FilePayload
+        {
+            Name = $"new-{i}.jpg", MimeType = "image/jpeg", Buffer = TestImages.Face(MaskState.Correct, seed: 500 + i, size: 64),
+        }));
+        await Page.ClickAsync("text=Add to the dataset");
+        await Expect(Page.Locator("#add-result")).ToContainTextAsync("Added 3 images");
+
+        await Page.ClickAsync("#start-retrain");
+        await Expect(Page.Locator("#watch")).ToBeVisibleAsync();
+        var decision = Page.Locator("#watch-decision");
+        await Expect(decision).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Promoted|Kept the served model"), new() { Timeout = 240_000 });
+        await Expect(Page.Locator("#watch-state")).ToContainTextAsync("Succeeded");
+        await Expect(Page.Locator("#watch-jobs a")).ToHaveCountAsync(4); // split, train, evaluate, promote in Hangfire
+        var epochs = await Page.EvaluateAsync<int>("Chart.getChart('watch-chart').data.labels.length");
+        Assert.True(epochs >= 1, "the retrain's chart has no epoch");
+        await ScreenshotAsync("retrain");
+
+        // Activate whichever version is not active now: a rollback or a manual promotion.
+        var models = await server.Client.GetFromJsonAsync<JsonElement>("/api/models", Cancel);
+        var inactive = models.EnumerateArray().First(m => m.GetProperty("state").GetString() != "Active").GetProperty("version").GetString()!;
+        await Page.GotoAsync("/models");
+        Page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await Page.Locator($"tr[data-version='{inactive}'] button", new() { HasText = "Activate" }).ClickAsync();
+        await Expect(Page.Locator("#models-message")).ToContainTextAsync($"{inactive} is now active");
+        await Expect(Page.Locator($"tr[data-version='{inactive}'] td.state-Active")).ToBeVisibleAsync();
+        Assert.Equal(inactive, (await server.Client.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
+        await ScreenshotAsync("models");
+
+        await Page.GotoAsync($"/models/{inactive}");
+        await Expect(Page.Locator("#per-class")).ToBeVisibleAsync();
+        await ScreenshotAsync("model-detail");
+        AssertNoProblems();
+    }
+
+    private async Task<JsonElement> DetectAsync(byte[] image)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(image) { Headers = { ContentType = new("image/jpeg") } }, "file", "photo.jpg" } };
+        using var response = await server.Client.PostAsync("/api/detect", form, Cancel);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+    }
+
+    /// <summary>What the page must show for one image: the first face's verdict, or the whole image's when no face is found.</summary>
+    private async Task<(string Class, double Confidence)> VerdictOfAsync(byte[] image)
+    {
+        var faces = (await DetectAsync(image)).GetProperty("faces");
+        if (faces.GetArrayLength() > 0)
+        {
+            return (faces[0].GetProperty("prediction").GetString()!, faces[0].GetProperty("confidence").GetDouble());
+        }
+
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(image) { Headers = { ContentType = new("image/jpeg") } }, "file", "face.jpg" } };
+        using var response = await server.Client.PostAsync("/api/predict", form, Cancel);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        return (answer.GetProperty("prediction").GetString()!, answer.GetProperty("confidence").GetDouble());
+    }
+
+    /// <summary>For each face, whether the canvas has its verdict's colour on its box's left edge (the colour site.js gives the class).</summary>
+    private async Task<bool[]> BoxColoursDrawnAsync(JsonElement faces) =>
+        await Page.EvaluateAsync<bool[]>("""
+            faces => {
+                const canvas = document.querySelector(".result canvas");
+                const scale = 1; // the photo is narrower than the page's 1,280 px canvas limit: drawn at its own size
+                const context = canvas.getContext("2d");
+                const hex = c => [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16));
+                return faces.map(face => {
+                    const [r, g, b] = hex(window.FaceMask.colour(face.prediction));
+                    const x = Math.round(face.box.x * scale), y = Math.round((face.box.y + face.box.height / 2) * scale);
+                    const pixel = context.getImageData(Math.max(0, x - 1), y, 3, 1).data;
+                    for (let i = 0; i < pixel.length; i += 4) {
+                        if (Math.abs(pixel[i] - r) < 40 && Math.abs(pixel[i + 1] - g) < 40 && Math.abs(pixel[i + 2] - b) < 40) return true;
+                    }
+                    return false;
+                });
+            }
+            """, faces.EnumerateArray().Select(f => new
+            {
+                prediction = f.GetProperty("prediction").GetString(),
+                box = new
+                {
+                    x = f.GetProperty("box").GetProperty("x").GetDouble(),
+                    y = f.GetProperty("box").GetProperty("y").GetDouble(),
+                    width = f.GetProperty("box").GetProperty("width").GetDouble(),
+                    height = f.GetProperty("box").GetProperty("height").GetDouble(),
+                },
+            }).ToArray());
+}
+
+/// <summary>With an admin key configured: a visitor sees the check page and read-only figures until signing in.</summary>
+[Collection(RetrainCollection.Name)]
+public sealed class AdminPagesTests : ChromiumPageTest, IAsyncLifetime
+{
+    private const string Key = "web-admin-key";
+    private ServiceEnvironment environment = null!;
+    private ApiFactory factory = null!;
+
+    public override BrowserNewContextOptions ContextOptions() => new() { BaseURL = factory.ClientOptions.BaseAddress.ToString().TrimEnd('/'), Locale = "en-US" };
+
+    public override async ValueTask InitializeAsync()
+    {
+        environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 4, seed: 12);
+        factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
+        using (var client = factory.CreateClient())
+        {
+            await factory.WaitUntilReadyAsync(client);
+        }
+
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await factory.DisposeAsync();
+        await environment.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Admin_controls_appear_only_after_signing_in_with_the_key()
+    {
+        await Page.GotoAsync("/retrain");
+        await Expect(Page.Locator("main")).ToContainTextAsync("Adding images and retraining are for admins");
+        await Expect(Page.Locator("#start-retrain")).ToHaveCountAsync(0);
+        await Page.GotoAsync("/data");
+        await Expect(Page.Locator("#samples-heading")).ToHaveCountAsync(0); // faces are shown to admins only
+        var sample = await Page.APIRequest.GetAsync("/data?handler=Sample&className=with_mask&index=0");
+        Assert.Equal(403, sample.Status);
+
+        ExpectedFailures.AddRange(["/signin", "status of 401"]);
+        await Page.GotoAsync("/signin?returnUrl=/retrain");
+        await Page.FillAsync("#key", "not the key");
+        await Page.ClickAsync("button[type=submit]");
+        await Expect(Page.Locator("[role=alert]")).ToHaveTextAsync("That key is not the admin key.");
+
+        await Page.FillAsync("#key", Key);
+        await Page.ClickAsync("button[type=submit]");
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/retrain$"));
+        await Expect(Page.Locator("#start-retrain")).ToBeVisibleAsync();
+        await Expect(Page.Locator(".badge")).ToHaveTextAsync("admin");
+
+        await Page.ClickAsync("text=Sign out");
+        await Page.GotoAsync("/retrain");
+        await Expect(Page.Locator("#start-retrain")).ToHaveCountAsync(0);
+        AssertNoProblems();
+    }
+}
