@@ -103,6 +103,11 @@ public sealed partial class MetricsHistory(ServiceMetrics metrics, TimeProvider 
                 }
 
                 var labels = Label().Matches(match.Groups["labels"].Value).ToDictionary(m => m.Groups["key"].Value, m => m.Groups["value"].Value);
+                if (labels.TryGetValue("endpoint", out var route))
+                {
+                    labels["endpoint"] = route.TrimEnd('/'); // a group's root route is "/api/predict/"
+                }
+
                 switch (match.Groups["name"].Value)
                 {
                     case "facemask_predictions_total" when labels.TryGetValue("class", out var name):

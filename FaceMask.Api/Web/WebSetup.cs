@@ -11,10 +11,9 @@ public static class WebSetup
 {
     public static WebApplicationBuilder AddWebPages(this WebApplicationBuilder builder)
     {
-        // A build that is not published (dotnet run, tests) finds wwwroot and its compressed copies
-        // through the build's manifest in every environment, not only Development; after publish
-        // there is no manifest and this does nothing.
-        builder.WebHost.UseStaticWebAssets();
+        // An unpublished build (tests, dotnet run) would add a catch-all GET route for files added to
+        // wwwroot after the build, which turns the API's 405 for a wrong method into a 404.
+        builder.Configuration["DisableStaticAssetNotFoundRuntimeFallback"] = "true";
         var services = builder.Services;
         services.AddRazorPages(options => options.RootDirectory = "/Web/Pages")
             .AddJsonOptions(json => json.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower); // as the API answers
@@ -27,6 +26,10 @@ public static class WebSetup
     {
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
+
+        // Razor Pages discovers its pages on the first request that routes: do it at start-up, so the
+        // first prediction after a start does not pay a second of discovery (nor a rate limiter's token).
+        app.Lifetime.ApplicationStarted.Register(() => _ = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.Count);
         return app;
     }
 }

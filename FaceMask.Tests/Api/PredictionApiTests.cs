@@ -226,7 +226,7 @@ public sealed class PredictionApiTests : IClassFixture<PredictionApiTests.Servic
         Assert.Contains("# TYPE facemask_predictions_total counter", text);
         Assert.Contains("facemask_inference_batch_size_bucket", text);
         Assert.Contains("facemask_model_info{version=\"api-test-v1\"} 1", text);
-        Assert.Contains("http_request_duration_seconds_bucket{code=\"200\",method=\"POST\",controller=\"\",action=\"\",endpoint=\"/api/predict/\"", text);
+        Assert.Contains("http_request_duration_seconds_bucket{code=\"200\",method=\"POST\",controller=\"\",action=\"\",page=\"\",endpoint=\"/api/predict/\"", text);
     }
 
     [Fact]
