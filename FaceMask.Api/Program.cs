@@ -19,6 +19,7 @@ builder.AddWebPages();
 
 var app = builder.Build();
 
+app.UseRequestStages();
 app.UseProblemResponses();
 app.UseServiceMetrics();
 app.UseRateLimiter();

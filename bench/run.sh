@@ -4,8 +4,12 @@
 # whole 400x300 photos to /api/detect) and then Locust (100 users), and prints throughput, latency
 # percentiles, errors and peak memory.
 #
-#   bash bench/run.sh                 # defaults: models/facemask-v2, 3 wrk runs of 30 s, Locust 60 s
+#   bash bench/run.sh                 # defaults: models/facemask-v2, 3 wrk runs of 30 s per load, Locust 60 s
 #   RUNS=5 DURATION=20 bash bench/run.sh
+#   PACES="1000:88" RUNS=1 DURATION=20 ONLY_PREDICT=1 bash bench/run.sh   # one paced load, no detection or Locust
+#
+# Every wrk load prints its summary and a per-stage table (bench/stages.py) from the service's
+# facemask_request_stage_seconds histograms.
 #
 # Rate limiting is switched off for the run: all traffic comes from one address.
 set -euo pipefail
@@ -60,10 +64,6 @@ SAMPLER_PID=$!
 export FACEMASK_BENCH_IMAGE="$IMAGE"
 echo "== wrk warm-up (5 s)"
 wrk -t2 -c"$CONNECTIONS" -d5s -s bench/predict.lua "http://127.0.0.1:$PORT" >/dev/null
-echo "== wrk: $RUNS runs of ${DURATION}s, $CONNECTIONS connections, POST /api/predict"
-for run in $(seq 1 "$RUNS"); do
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH' | tee -a "$WORK/wrk.txt"
-done
 summarize() {
   python3 - "$1" "$2" <<'PY'
 import statistics, sys
@@ -74,15 +74,34 @@ print(f"wrk {sys.argv[2]}, median of {len(runs)} runs: {median('rps'):.0f} reque
       f"of {sum(int(r['requests']) for r in runs)} requests")
 PY
 }
-summarize "$WORK/wrk.txt" "saturated (as fast as 100 connections can go)"
+median_mean() { python3 -c "import statistics, sys; print(statistics.median(float(l.split('mean_ms=')[1].split()[0]) for l in open(sys.argv[1])))" "$1"; }
 
-# The same 100 connections paced to about 1,000 requests/s: latency at a sustained target rate.
-PACE_MS=${PACE_MS:-88}
-echo "== wrk: $RUNS runs of ${DURATION}s, $CONNECTIONS connections, each waiting ${PACE_MS} ms between requests"
-for run in $(seq 1 "$RUNS"); do
-  FACEMASK_BENCH_DELAY_MS=$PACE_MS wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH' | tee -a "$WORK/wrk-paced.txt"
+# One load: RUNS wrk runs, then the summary and where the requests' time went (bench/stages.py, from
+# the service's own facemask_request_stage_seconds before and after).
+load() { # name, description, extra environment for wrk (e.g. FACEMASK_BENCH_DELAY_MS=88)
+  local name=$1 description=$2 pace=${3:-}
+  echo "== wrk: $RUNS runs of ${DURATION}s, $CONNECTIONS connections, $description"
+  curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/$name.before"
+  for run in $(seq 1 "$RUNS"); do
+    env $pace wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH' | tee -a "$WORK/$name.txt"
+  done
+  curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/$name.after"
+  summarize "$WORK/$name.txt" "$description"
+  python3 bench/stages.py "$WORK/$name.before" "$WORK/$name.after" "$(median_mean "$WORK/$name.txt")"
+}
+
+# Paced: 100 connections each waiting between requests offer about 100 / (wait + latency) per
+# second; the waits below offer about 600, 800 and 1,000 requests/s here (PACES to change them).
+PACES=${PACES:-"600:150 800:115 1000:88"}
+for pace in $PACES; do
+  load "paced-${pace%%:*}" "paced to ~${pace%%:*} requests/s offered (each waits ${pace##*:} ms)" "FACEMASK_BENCH_DELAY_MS=${pace##*:}"
 done
-summarize "$WORK/wrk-paced.txt" "paced (~1,000 requests/s offered)"
+load saturated "saturated (as fast as $CONNECTIONS connections can go)"
+
+if [ "${ONLY_PREDICT:-0}" = 1 ]; then # quick iterations: the prediction loads alone
+  echo "service peak RSS under load: $(( $(cat "$WORK/peak_rss_kb") / 1024 )) MB"
+  exit 0
+fi
 
 DETECT_CONNECTIONS=${DETECT_CONNECTIONS:-8}
 echo "== wrk: $RUNS runs of ${DURATION}s, $DETECT_CONNECTIONS connections, POST /api/detect (one 400x300 photo, $PHOTO_FACES faces)"

@@ -18,7 +18,10 @@ public sealed class FormReader(IOptions<UploadOptions> uploads, ServiceMetrics m
 
         try
         {
-            return Outcome(await request.ReadFormAsync(cancellationToken));
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var form = await request.ReadFormAsync(cancellationToken);
+            metrics.Stage(RequestStage.Form, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            return Outcome(form);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

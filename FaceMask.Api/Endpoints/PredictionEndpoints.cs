@@ -16,6 +16,7 @@ public static class PredictionEndpoints
         var group = app.MapGroup("/api/predict")
             .WithTags("Prediction")
             .DisableAntiforgery()
+            .WithStageTiming()
             .RequireRateLimiting(RateLimiting.PredictionPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

@@ -7,9 +7,14 @@ public sealed class InferenceOptions
 {
     public const string Section = "Inference";
 
-    /// <summary>Largest batch one ONNX Runtime call takes.</summary>
+    /// <summary>
+    /// Largest batch one ONNX Runtime call takes. Small by measurement: on CPU a batch costs about
+    /// its images' time one by one, and every request in it waits for the whole call; 2 served
+    /// 2,100-2,400 requests/s saturated against 1,670 with 32, and held 1,000/s paced with a p99
+    /// of 51-54 ms against 64-79 ms (bench/run.sh, README's performance section).
+    /// </summary>
     [Range(1, 1024)]
-    public int MaxBatchSize { get; set; } = 32;
+    public int MaxBatchSize { get; set; } = 2;
 
     /// <summary>
     /// How long a worker waits for more requests after the first before running the batch. 0: never

@@ -113,8 +113,18 @@ public sealed class PredictionBatcher(IOptions<InferenceOptions> options, Servic
                 }
 
                 var started = Stopwatch.GetTimestamp();
+                foreach (var item in items)
+                {
+                    metrics.Stage(RequestStage.Queue, Stopwatch.GetElapsedTime(item.Enqueued, started));
+                }
+
                 var outputs = model.Run(inputs, items.Count);
-                metrics.ObserveBatch(items.Count, Stopwatch.GetElapsedTime(started));
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                metrics.ObserveBatch(items.Count, elapsed);
+                foreach (var _ in items)
+                {
+                    metrics.Stage(RequestStage.Inference, elapsed);
+                }
                 for (var i = 0; i < items.Count; i++)
                 {
                     items[i].Completion.TrySetResult(outputs[i]);
@@ -135,5 +145,8 @@ public sealed class PredictionBatcher(IOptions<InferenceOptions> options, Servic
         }
     }
 
-    private sealed record PendingPrediction(OnnxModel Model, float[] Input, TaskCompletionSource<float[]> Completion);
+    private sealed record PendingPrediction(OnnxModel Model, float[] Input, TaskCompletionSource<float[]> Completion)
+    {
+        public long Enqueued { get; } = Stopwatch.GetTimestamp();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FaceMask.Api.Errors;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Learning;
@@ -23,27 +24,20 @@ public sealed class PredictionService(ModelHost host, PredictionBatcher batcher,
 
     internal async Task<Outcome<PredictionResult>> PredictAsync(OnnxModel model, ImageUpload image, CancellationToken cancellationToken)
     {
-        if (await ValidateAsync(image, cancellationToken) is { } invalid)
+        var decoded = await DecodeAsync(image, cancellationToken);
+        if (decoded.Error is { } error)
         {
-            return invalid;
+            return error;
         }
 
-        var input = new float[model.Preprocessing.InputLength];
-        try
-        {
-            ImagePreprocessor.Preprocess(image.Bytes, model.Preprocessing, input, uploads.Value.ImageLimits);
-        }
-        catch (ImageRejectedException e)
-        {
-            return Rejected(ToError(e));
-        }
-
-        return Describe(await batcher.PredictAsync(model, input, cancellationToken), model);
+        using var bgr = decoded.Value!;
+        return await ClassifyAsync(model, bgr, cancellationToken);
     }
 
     /// <summary>An upload decoded to BGR pixels (EXIF orientation applied) under the same checks and errors as a prediction; the caller disposes it.</summary>
     internal async Task<Outcome<Mat>> DecodeAsync(ImageUpload image, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         if (await ValidateAsync(image, cancellationToken) is { } invalid)
         {
             return invalid;
@@ -51,7 +45,9 @@ public sealed class PredictionService(ModelHost host, PredictionBatcher batcher,
 
         try
         {
-            return ImageDecoder.Decode(image.Bytes, uploads.Value.ImageLimits);
+            var decoded = ImageDecoder.Decode(image.Bytes, uploads.Value.ImageLimits);
+            metrics.Stage(RequestStage.Decode, Stopwatch.GetElapsedTime(started));
+            return decoded;
         }
         catch (ImageRejectedException e)
         {
@@ -62,12 +58,14 @@ public sealed class PredictionService(ModelHost host, PredictionBatcher batcher,
     /// <summary>Classifies an image already decoded (a face cut from a photo) through the micro-batcher.</summary>
     internal async Task<PredictionResult> ClassifyAsync(OnnxModel model, Mat bgr, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var input = new float[model.Preprocessing.InputLength];
         using (var resized = ImagePreprocessor.Resize(bgr, model.Preprocessing))
         {
             ImagePreprocessor.WriteInput(resized, model.Preprocessing, input);
         }
 
+        metrics.Stage(RequestStage.Preprocess, Stopwatch.GetElapsedTime(started));
         return Describe(await batcher.PredictAsync(model, input, cancellationToken), model);
     }
 

@@ -32,6 +32,9 @@ public sealed class ServiceMetrics
         DetectionSeconds = Factory.CreateHistogram(
             "facemask_detection_seconds", "Time to find the faces of one photo (before classifying them).",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 12) });
+        Stages = Factory.CreateHistogram(
+            "facemask_request_stage_seconds", "Time a prediction or detection request spends in each stage (see RequestStage).",
+            new HistogramConfiguration { LabelNames = ["stage"], Buckets = Histogram.ExponentialBuckets(0.00002, 2, 16) });
         ModelInfo = Factory.CreateGauge(
             "facemask_model_info", "The served model version (value 1).", new GaugeConfiguration { LabelNames = ["version"] });
     }
@@ -55,7 +58,12 @@ public sealed class ServiceMetrics
 
     private Histogram DetectionSeconds { get; }
 
+    private Histogram Stages { get; }
+
     private Gauge ModelInfo { get; }
+
+    /// <summary>Records the time one request spent in <paramref name="stage"/> (a <see cref="RequestStage"/> name).</summary>
+    public void Stage(string stage, TimeSpan elapsed) => Stages.WithLabels(stage).Observe(elapsed.TotalSeconds);
 
     public void Predicted(string className) => Predictions.WithLabels(className).Inc();
 

@@ -230,6 +230,43 @@ public sealed class PredictionApiTests : IClassFixture<PredictionApiTests.Servic
     }
 
     [Fact]
+    public async Task Stage_histograms_account_for_each_prediction()
+    {
+        string[] stages = ["pipeline", "form", "decode", "preprocess", "queue", "inference", "respond", "total"];
+        var before = await StageFiguresAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            (await service.Client.PostAsync("/api/predict", Upload("file", TestImages.Face(MaskState.Correct, 40 + i)), Cancel)).EnsureSuccessStatusCode();
+        }
+
+        var after = await StageFiguresAsync();
+        foreach (var stage in stages)
+        {
+            Assert.True(after.GetValueOrDefault(stage).Count - before.GetValueOrDefault(stage).Count == 3, $"stage {stage}: {after.GetValueOrDefault(stage).Count - before.GetValueOrDefault(stage).Count} observations for 3 predictions");
+        }
+
+        // The stages follow one another inside the request: together they cannot exceed its total.
+        double Spent(string stage) => after[stage].Sum - before.GetValueOrDefault(stage).Sum;
+        var parts = stages[..^1].Sum(Spent);
+        Assert.True(parts > 0 && parts <= Spent("total") * 1.01, $"stages {parts * 1000:0.000} ms, total {Spent("total") * 1000:0.000} ms");
+    }
+
+    private async Task<Dictionary<string, (double Count, double Sum)>> StageFiguresAsync()
+    {
+        var text = await service.Client.GetStringAsync("/metrics", Cancel);
+        var figures = new Dictionary<string, (double Count, double Sum)>();
+        foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(text, @"^facemask_request_stage_seconds_(count|sum)\{stage=""(\w+)""\} (\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline))
+        {
+            var stage = match.Groups[2].Value;
+            var value = double.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var known = figures.GetValueOrDefault(stage);
+            figures[stage] = match.Groups[1].Value == "count" ? (value, known.Sum) : (known.Count, value);
+        }
+
+        return figures;
+    }
+
+    [Fact]
     public async Task The_openapi_document_and_scalar_ui_are_served()
     {
         var document = await service.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Cancel);
