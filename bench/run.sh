@@ -62,8 +62,8 @@ echo "ready: $(curl -s "http://127.0.0.1:$PORT/api/health")"
 SAMPLER_PID=$!
 
 export FACEMASK_BENCH_IMAGE="$IMAGE"
-echo "== wrk warm-up (5 s)"
-wrk -t2 -c"$CONNECTIONS" -d5s -s bench/predict.lua "http://127.0.0.1:$PORT" >/dev/null
+echo "== wrk warm-up (10 s: the JIT tiers up)"
+wrk -t2 -c"$CONNECTIONS" -d10s -s bench/predict.lua "http://127.0.0.1:$PORT" >/dev/null
 summarize() {
   python3 - "$1" "$2" <<'PY'
 import statistics, sys

@@ -18,7 +18,7 @@ public sealed class PredictionBatcher(IOptions<InferenceOptions> options, Servic
     private readonly Channel<PendingPrediction> queue = Channel.CreateUnbounded<PendingPrediction>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly InferenceOptions settings = options.Value;
 
-    /// <summary>Queues one input (its length is the model's input length) and returns the model's output for it.</summary>
+    /// <summary>Queues one input (its first <c>InputLength</c> values; a pooled array may be longer) and returns the model's output for it.</summary>
     public Task<float[]> PredictAsync(OnnxModel model, float[] input, CancellationToken cancellationToken)
     {
         var pending = new PendingPrediction(model, input, new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously));
