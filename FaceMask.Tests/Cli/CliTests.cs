@@ -196,6 +196,7 @@ public class CliTests
         Assert.Equal(1.0, root.GetProperty("precision").GetDouble());
         Assert.Equal(2, root.GetProperty("classified").GetInt32());
         Assert.Equal(0.5, root.GetProperty("recall_by_class").GetProperty("without_mask").GetDouble());
+        Assert.InRange(root.GetProperty("median_box_ratio").GetDouble(), 0.9, 1.1); // annotated where the detector puts each face alone
         Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["evaluate-detection", "--data", directory.Combine("images"), "--models", models]));
     }
 

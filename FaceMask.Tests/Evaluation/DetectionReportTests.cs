@@ -43,6 +43,7 @@ public class DetectionReportTests
         Assert.Equal((1, 0), (report.RecallBySize[0].Faces, report.RecallBySize[0].Found)); // the 12 px face
         Assert.Equal(0.0, report.RecallByClass["mask_weared_incorrect"]);
         Assert.Equal(0.5, report.AveragePrecision50, 12);
+        Assert.Equal(58.0 / 60, report.MedianBoxRatio, 6); // the one matched face's widths
     }
 
     private static ClassifiedFace Face(FaceBox box, float score, string prediction) =>

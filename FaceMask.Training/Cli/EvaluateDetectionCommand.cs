@@ -63,6 +63,7 @@ internal static class EvaluateDetectionCommand
             table.AddRow($"precision (IoU {report.MatchIoU})", $"{report.Precision:0.000}");
             table.AddRow("AP (IoU 0.5)", $"{report.AveragePrecision50:0.000}");
             table.AddRow("3-class accuracy of found faces", $"{report.ClassAccuracy:0.000} ({report.Classified} faces)");
+            table.AddRow("median detected / annotated box width", $"{report.MedianBoxRatio:0.000}");
             AnsiConsole.Write(table);
             if (parse.GetValue(json) is { } jsonPath)
             {

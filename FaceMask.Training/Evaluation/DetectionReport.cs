@@ -13,7 +13,8 @@ public sealed record SizeRecall(string Size, int Faces, int Found, double Recall
 /// Detection figures over annotated photos: recall by face size (under 16, 16-32, 32 px and over)
 /// and by class, and precision, at a lenient overlap (IoU 0.3: annotators and detectors draw face
 /// boxes differently); average precision at IoU 0.5 (VOC, all points); and the 3-class accuracy of
-/// the faces that were found.
+/// the faces that were found; and how wide the detector's boxes are against the annotated ones
+/// (the median of detected / annotated width over matched faces).
 /// </summary>
 public sealed record DetectionReport(
     int Photos,
@@ -26,7 +27,8 @@ public sealed record DetectionReport(
     IReadOnlyDictionary<string, double> RecallByClass,
     double AveragePrecision50,
     int Classified,
-    double ClassAccuracy)
+    double ClassAccuracy,
+    double MedianBoxRatio)
 {
     public static DetectionReport Compute(IReadOnlyList<PhotoResult> photos, double matchIoU = 0.3)
     {
@@ -58,7 +60,19 @@ public sealed record DetectionReport(
             byClass,
             AveragePrecision(photos, 0.5),
             pairs.Count,
-            pairs.Count == 0 ? 0 : (double)pairs.Count(p => p.Truth == p.Predicted) / pairs.Count);
+            pairs.Count == 0 ? 0 : (double)pairs.Count(p => p.Truth == p.Predicted) / pairs.Count,
+            Median(photos.SelectMany((p, i) => matched[i].Select(m => (double)p.Found[m.Value].Box.Width / p.Truth[m.Key].Box.Width)).ToList()));
+    }
+
+    private static double Median(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
     }
 
     /// <summary>Greedy matching, most confident detection first: annotated face index to detection index.</summary>
