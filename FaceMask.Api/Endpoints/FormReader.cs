@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FaceMask.Api.Errors;
 using FaceMask.Api.Inference;
 using Microsoft.Extensions.Options;
@@ -18,9 +19,9 @@ public sealed class FormReader(IOptions<UploadOptions> uploads, ServiceMetrics m
 
         try
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var started = Stopwatch.GetTimestamp();
             var form = await request.ReadFormAsync(cancellationToken);
-            metrics.Stage(RequestStage.Form, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            metrics.Stage(RequestStage.Form, Stopwatch.GetElapsedTime(started));
             return Outcome(form);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
