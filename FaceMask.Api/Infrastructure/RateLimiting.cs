@@ -34,8 +34,8 @@ public static class RateLimiting
                     ? RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = options.BurstLimit,
-                        TokensPerPeriod = options.RequestsPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        TokensPerPeriod = options.RequestsPerSecond * options.ReplenishmentSeconds,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(options.ReplenishmentSeconds),
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     })

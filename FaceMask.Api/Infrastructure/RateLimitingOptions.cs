@@ -16,4 +16,12 @@ public sealed class RateLimitingOptions
     /// <summary>Sustained requests per second per client.</summary>
     [Range(1, 1_000_000)]
     public int RequestsPerSecond { get; set; } = 100;
+
+    /// <summary>
+    /// How often the bucket refills, in seconds, each time with <see cref="RequestsPerSecond"/> times
+    /// this many tokens: the same sustained rate in larger, rarer steps (tests use a long period so no
+    /// refill lands between their requests on a slow machine).
+    /// </summary>
+    [Range(1, 3600)]
+    public int ReplenishmentSeconds { get; set; } = 1;
 }

@@ -28,6 +28,7 @@ public sealed class ErrorVocabularyTests
             ["RateLimiting:Enabled"] = "true",
             ["RateLimiting:BurstLimit"] = "4", // the four prediction requests below; the fifth is refused
             ["RateLimiting:RequestsPerSecond"] = "1",
+            ["RateLimiting:ReplenishmentSeconds"] = "60", // no refill between the requests, however slow the machine
         });
         using var client = factory.CreateClient();
         await factory.WaitUntilReadyAsync(client);

@@ -50,6 +50,7 @@ public class ServiceLifecycleTests
             ["RateLimiting:Enabled"] = "true",
             ["RateLimiting:BurstLimit"] = "3",
             ["RateLimiting:RequestsPerSecond"] = "1",
+            ["RateLimiting:ReplenishmentSeconds"] = "60", // no refill between the requests, however slow the machine
         });
         using var client = factory.CreateClient();
         await factory.WaitUntilReadyAsync(client);
