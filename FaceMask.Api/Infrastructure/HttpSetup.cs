@@ -3,6 +3,9 @@ using System.Text.Json.Serialization;
 using FaceMask.Api.Endpoints;
 using FaceMask.Api.Errors;
 using FaceMask.Api.Inference;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -30,7 +33,14 @@ public static class HttpSetup
         });
         services.AddProblemResponses();
         services.AddOpenApi(openApi => openApi.AddOperationTransformer(MultipartBody.DocumentAsync));
-        services.AddDataProtection();
+        services.AddDataProtection().SetApplicationName("FaceMask");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<PathsOptions>, ILoggerFactory>((keys, paths, logging) =>
+        {
+            if (paths.Value.DataProtectionKeys is { Length: > 0 } folder)
+            {
+                keys.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(Path.GetFullPath(folder)), logging);
+            }
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ServicePaths>();
         services.AddSingleton<ServiceMetrics>();

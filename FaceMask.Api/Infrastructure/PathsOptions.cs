@@ -36,4 +36,10 @@ public sealed class PathsOptions
 
     /// <summary>Where each retrain writes its own split (one folder per target version); default <c>&lt;DatasetSplit&gt;/retrains</c>.</summary>
     public string? RetrainSplits { get; set; }
+
+    /// <summary>
+    /// Where the Data Protection key ring (the admin sign-in cookie's keys) is kept; replicas that share
+    /// the folder accept each other's cookies. Unset: ASP.NET Core's default, per machine and user.
+    /// </summary>
+    public string? DataProtectionKeys { get; set; }
 }

@@ -111,6 +111,31 @@ public sealed class AdminAccessTests
     }
 
     [Fact]
+    public async Task Replicas_sharing_the_key_folder_accept_each_others_sign_in_cookie()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
+        var shared = Path.Combine(environment.Root, "keys");
+        await using var first = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key, ["Paths:DataProtectionKeys"] = shared });
+        await using var second = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key, ["Paths:DataProtectionKeys"] = shared });
+        await using var stranger = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key, ["Paths:DataProtectionKeys"] = Path.Combine(environment.Root, "other-keys") });
+        using var signingIn = first.CreateBrowserLikeClient();
+
+        var login = await signingIn.PostAsync("/hangfire-login", new FormUrlEncodedContent([new("key", Key)]), Cancel);
+        var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AdminAccess.CookieName + "=", StringComparison.Ordinal)).Split(';')[0];
+
+        Assert.Equal(HttpStatusCode.OK, (await Dashboard(second)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await Dashboard(stranger)).StatusCode);
+        Assert.NotEmpty(Directory.GetFiles(shared, "key-*.xml"));
+
+        async Task<HttpResponseMessage> Dashboard(ApiFactory replica)
+        {
+            using var client = replica.CreateBrowserLikeClient();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/hangfire") { Headers = { { "Accept", "text/html" }, { "Cookie", cookie } } };
+            return await client.SendAsync(request, Cancel);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_key_admin_routes_accept_this_machine()
     {
         await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
