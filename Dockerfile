@@ -14,7 +14,8 @@ RUN dotnet publish FaceMask.Api/FaceMask.Api.csproj -c Release --no-restore -o /
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 # What the native libraries load (found with ldd over the published *.so): OpenCvSharp's
 # libOpenCvSharpExtern.so links GTK 3 (and through it X11, cairo, pango, glib), libdrm and libatomic;
-# without the last two every prediction is a 500. curl: the health check.
+# without the last two every prediction is a 500. curl: the health check. On the official Ubuntu 24.04
+# base apt takes libgtk-3-0 as its 64-bit-time successor libgtk-3-0t64 (the only package providing it).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libgtk-3-0 libdrm2 libatomic1 curl \
  && rm -rf /var/lib/apt/lists/*
