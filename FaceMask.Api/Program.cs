@@ -8,6 +8,7 @@ using FaceMask.Api.Security;
 using FaceMask.Api.Web;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddSecretFiles();
 
 builder.Services.AddHttpConventions();
 builder.Services.AddInference();

@@ -136,6 +136,25 @@ public sealed class AdminAccessTests
     }
 
     [Fact]
+    public async Task The_admin_key_can_come_from_a_secret_file_and_wins_over_the_environment()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
+        var secrets = Directory.CreateDirectory(Path.Combine(environment.Root, "secrets")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(secrets, "Admin__ApiKey"), "key-from-a-file\n", Cancel); // as docker writes a secret
+        await using var service = environment.StartProcess(new Dictionary<string, string?> { ["Secrets:Directory"] = secrets, ["Admin:ApiKey"] = "key-from-the-environment" });
+        await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+
+        async Task<HttpStatusCode> ActivateWith(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/models/facemask-v1/activate") { Headers = { { AdminAccess.HeaderName, key } } };
+            return (await service.Client.SendAsync(request, Cancel)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await ActivateWith("key-from-a-file"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ActivateWith("key-from-the-environment"));
+    }
+
+    [Fact]
     public async Task Without_a_key_admin_routes_accept_this_machine()
     {
         await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
