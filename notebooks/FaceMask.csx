@@ -9,9 +9,8 @@ using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 // The kernel is the host process, so .NET looks for the native libraries of OpenCvSharp, ONNX Runtime
-// and SkiaSharp (ScottPlot's renderer) in the kernel's folders and finds nothing; send those failed lookups to
-// the library's build output.
-// (TorchSharp finds libtorch beside its own assembly by itself.)
+// and SkiaSharp (ScottPlot's renderer) in the kernel's folders and finds nothing: send those failed
+// lookups to the library's build output. (TorchSharp finds libtorch beside its own assembly.)
 var FaceMaskBin = Path.GetDirectoryName(typeof(FaceMask.Training.Synthetic.SyntheticFaces).Assembly.Location)!;
 var RepositoryRoot = Path.GetFullPath(Path.Combine(FaceMaskBin, "../../../../.."));
 foreach (var context in new[] { typeof(OpenCvSharp.Mat), typeof(Microsoft.ML.OnnxRuntime.InferenceSession), typeof(SkiaSharp.SKBitmap), typeof(HarfBuzzSharp.Buffer) }
