@@ -13,7 +13,7 @@ public static class DetectionEndpoints
     public static IEndpointRouteBuilder MapDetectionEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/detect", DetectAsync)
-            .AddEndpointFilter<StageTimingFilter>()
+            .WithStageTiming()
             .WithTags("Detection")
             .WithName("Detect")
             .WithSummary("Find every face in a photo (multipart field 'file') and classify each: boxes in the photo's pixels, largest first.")

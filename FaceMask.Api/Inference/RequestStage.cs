@@ -87,6 +87,7 @@ public static class RequestStageSetup
         return app;
     }
 
-    /// <summary>Times a route group's requests by stage.</summary>
-    public static RouteGroupBuilder WithStageTiming(this RouteGroupBuilder group) => group.AddEndpointFilter<StageTimingFilter>();
+    /// <summary>Times a route's (or a route group's) requests by stage.</summary>
+    public static TBuilder WithStageTiming<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.AddEndpointFilter<TBuilder, StageTimingFilter>();
 }
