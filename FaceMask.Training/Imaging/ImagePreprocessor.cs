@@ -6,6 +6,9 @@ namespace FaceMask.Training.Imaging;
 /// The one code path from pixels to network input, shared by training, evaluation and serving:
 /// decode, resize, reorder channels, scale. Training inserts augmentation between
 /// <see cref="Resize"/> and <see cref="WriteInput"/>; nothing else differs.
+/// OpenCV calls get their InputArray/OutputArray proxies explicitly and dispose them: passing a Mat
+/// converts it into a proxy with a finalizer, and at thousands of requests a second those piled up
+/// behind the finalizer thread (see the README's serving performance).
 /// </summary>
 public static class ImagePreprocessor
 {
@@ -14,8 +17,13 @@ public static class ImagePreprocessor
     {
         var shrinking = bgr.Width >= spec.Width && bgr.Height >= spec.Height;
         var resized = new Mat();
-        Cv2.Resize(bgr, resized, new Size(spec.Width, spec.Height), 0, 0,
-            shrinking ? InterpolationFlags.Area : InterpolationFlags.Linear);
+        using (var source = InputArray.Create(bgr))
+        using (var target = OutputArray.Create(resized))
+        {
+            Cv2.Resize(source, target, new Size(spec.Width, spec.Height), 0, 0,
+                shrinking ? InterpolationFlags.Area : InterpolationFlags.Linear);
+        }
+
         return resized;
     }
 
@@ -34,13 +42,21 @@ public static class ImagePreprocessor
             throw new ArgumentException($"Destination holds {destination.Length} floats; {spec.InputLength} are needed.", nameof(destination));
         }
 
-        using var converted = spec.ColorOrder == ColorOrder.Rgb ? resizedBgr.CvtColor(ColorConversionCodes.BGR2RGB) : null;
+        using var converted = spec.ColorOrder == ColorOrder.Rgb ? new Mat() : null;
+        if (converted is not null)
+        {
+            using var source = InputArray.Create(resizedBgr);
+            using var target = OutputArray.Create(converted);
+            Cv2.CvtColor(source, target, ColorConversionCodes.BGR2RGB);
+        }
+
         var ordered = converted ?? resizedBgr;
-        fixed (float* target = destination)
+        fixed (float* pixels = destination)
         {
             // A header over the caller's buffer: ConvertTo writes the floats straight into it.
-            using var output = Mat.FromPixelData(spec.Height, spec.Width, MatType.CV_32FC3, (IntPtr)target);
-            ordered.ConvertTo(output, MatType.CV_32FC3, spec.Scale, spec.Offset);
+            using var output = Mat.FromPixelData(spec.Height, spec.Width, MatType.CV_32FC3, (IntPtr)pixels);
+            using var target = OutputArray.Create(output);
+            ordered.ConvertTo(target, MatType.CV_32FC3, spec.Scale, spec.Offset);
         }
     }
 
