@@ -9,7 +9,11 @@
 #   PACES="1000:88" RUNS=1 DURATION=20 ONLY_PREDICT=1 bash bench/run.sh   # one paced load, no detection or Locust
 #
 # Every wrk load prints its summary and a per-stage table (bench/stages.py) from the service's
-# facemask_request_stage_seconds histograms.
+# facemask_request_stage_seconds histograms. Then (PROFILE=0 to skip) two more paced ~1,000/s loads
+# look at the runtime: dotnet-counters for thread-pool queueing, GC pauses, lock contention and
+# allocation (bench/counters.py), and a dotnet-trace thread-time trace for where the threads' running
+# time goes (bench/trace_top.py); the trace's sampling slows the service, so that load's own figures
+# are not quoted. Both tools are pinned in .config/dotnet-tools.json.
 #
 # Rate limiting is switched off for the run: all traffic comes from one address.
 set -euo pipefail
@@ -29,6 +33,7 @@ trap 'kill ${SERVICE_PID:-} ${SAMPLER_PID:-} 2>/dev/null || true; rm -rf "$WORK"
 need() { command -v "$1" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk
 need locust python3-locust
+dotnet tool restore >/dev/null
 
 echo "== build (Release)"
 dotnet publish FaceMask.Api -c Release -o "$OUT/api" -v quiet -nologo >/dev/null
@@ -97,6 +102,25 @@ for pace in $PACES; do
   load "paced-${pace%%:*}" "paced to ~${pace%%:*} requests/s offered (each waits ${pace##*:} ms)" "FACEMASK_BENCH_DELAY_MS=${pace##*:}"
 done
 load saturated "saturated (as fast as $CONNECTIONS connections can go)"
+
+if [ "${PROFILE:-1}" = 1 ]; then
+  PROFILE_SECONDS=${PROFILE_SECONDS:-15}
+  echo "== dotnet-counters: System.Runtime during ${PROFILE_SECONDS}s paced to ~1,000 requests/s offered"
+  dotnet tool run dotnet-counters collect -p "$SERVICE_PID" --counters 'EventCounters\System.Runtime' --refresh-interval 1 \
+    --format csv -o "$WORK/counters.csv" --duration "00:00:00:$PROFILE_SECONDS" >"$WORK/counters.log" 2>&1 &
+  COUNTERS_PID=$!
+  FACEMASK_BENCH_DELAY_MS=88 wrk -t2 -c"$CONNECTIONS" -d"${PROFILE_SECONDS}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH'
+  wait "$COUNTERS_PID" || { cat "$WORK/counters.log"; exit 1; }
+  python3 bench/counters.py "$WORK/counters.csv"
+
+  echo "== dotnet-trace: thread time during ${PROFILE_SECONDS}s paced to ~1,000 requests/s offered (sampling slows the service)"
+  dotnet tool run dotnet-trace collect -p "$SERVICE_PID" --profile dotnet-sampled-thread-time --format Speedscope \
+    -o "$WORK/trace.nettrace" --duration "00:00:00:$PROFILE_SECONDS" >"$WORK/trace.log" 2>&1 &
+  TRACE_PID=$!
+  FACEMASK_BENCH_DELAY_MS=88 wrk -t2 -c"$CONNECTIONS" -d"${PROFILE_SECONDS}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH'
+  wait "$TRACE_PID" || { cat "$WORK/trace.log"; exit 1; }
+  python3 bench/trace_top.py "$WORK/trace.speedscope.json" 12
+fi
 
 if [ "${ONLY_PREDICT:-0}" = 1 ]; then # quick iterations: the prediction loads alone
   echo "service peak RSS under load: $(( $(cat "$WORK/peak_rss_kb") / 1024 )) MB"
