@@ -18,7 +18,7 @@ from collections import defaultdict
 # Innermost frames that mean "this thread is blocked", not "this thread is working".
 WAITS = ("WaitHandle.Wait", "LowLevelLifoSemaphore.Wait", "Monitor.Wait", "ManualResetEventSlim.Wait",
          "SemaphoreSlim.Wait", "Thread.Sleep", "SpinWait", "FileSystemWatcher+RunningInstance.TryReadEvent",
-         "CancellationTokenExtentions.Wait", "Interop+Sys.WaitForSocketEvents", "Missing Symbol",
+         "CancellationTokenExtentions.Wait", "Interop+Sys.WaitForSocketEvents",
          "Task.SpinThenBlockingWait", "Task.InternalWait", "Thread.Join", "WaitSubsystem",
          "SocketAsyncEngine.EventLoop")
 # The sampler's own leaves: the thread was in native code, or in managed code on the CPU.
@@ -46,7 +46,7 @@ def main():
                 names = [frames[f] for f in stack]
                 real = [n for n in names if n not in PSEUDO]
                 leaf = real[-1] if real else names[-1]
-                if leaf in ("?", "Missing Symbol") or any(w in leaf for w in WAITS):  # "?": epoll and the like
+                if leaf in ("?", "Missing Symbol") or any(w in leaf for w in WAITS):  # unresolved: epoll and the like
                     waiting += span
                 elif any(full[f].startswith("Hangfire.") for f in stack):
                     background += span
