@@ -9,8 +9,10 @@ namespace FaceMask.Api.Jobs;
 /// Decides whether a candidate may replace the active model. It promotes only when everything can
 /// be compared on the reference set (an active model with the same classes and input contract, a
 /// reference set with images of every class) and the candidate is no worse there: macro-F1 at
-/// least the active one's minus the margin, and no class's recall lower by more than the allowed
-/// drop. Anything else keeps the candidate, with every reason.
+/// least the active one's minus the margin, no class's recall lower by more than the allowed
+/// drop, and its worst robustness row no lower than the active one's by more than the allowed drop
+/// (judged when both models were measured under the shifts, as every retrain does). Anything else
+/// keeps the candidate, with every reason.
 /// </summary>
 public static class PromotionGate
 {
@@ -75,11 +77,21 @@ public static class PromotionGate
                 }
             }
 
+            var (myWorst, theirWorst) = (candidateFigures.ReferenceRobustness, activeFigures.ReferenceRobustness);
+            if (myWorst is not null && theirWorst is not null && myWorst.WorstMacroF1 < theirWorst.WorstMacroF1 - options.MaxRobustnessDrop - Tolerance)
+            {
+                reasons.Add($"worst robustness row on {on} {F(myWorst.WorstMacroF1)} ({myWorst.Worst}) vs {active!.Version}'s {F(theirWorst.WorstMacroF1)} ({theirWorst.Worst}): " +
+                    $"a drop of {F(theirWorst.WorstMacroF1 - myWorst.WorstMacroF1)} > {F(options.MaxRobustnessDrop)}");
+            }
+
             if (reasons.Count == 0)
             {
+                var recall = $"no class's recall dropped by more than {F(options.MaxClassRecallDrop)}";
+                var rest = myWorst is not null && theirWorst is not null
+                    ? $"{recall}, and its worst robustness row {F(myWorst.WorstMacroF1)} ({myWorst.Worst}) >= {active!.Version}'s {F(theirWorst.WorstMacroF1)} - {F(options.MaxRobustnessDrop)}"
+                    : $"and {recall}";
                 return new PromotionDecision(true,
-                    $"promoted: on {on} macro-F1 {F(mine.MacroF1)} >= {active!.Version}'s {F(theirs.MacroF1)} - margin {F(options.PromotionMargin)}, " +
-                    $"and no class's recall dropped by more than {F(options.MaxClassRecallDrop)}", []);
+                    $"promoted: on {on} macro-F1 {F(mine.MacroF1)} >= {active!.Version}'s {F(theirs.MacroF1)} - margin {F(options.PromotionMargin)}, {rest}", []);
             }
         }
 

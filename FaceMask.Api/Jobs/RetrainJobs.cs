@@ -3,6 +3,7 @@ using System.Diagnostics;
 using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Registry;
 using FaceMask.Training.Data;
+using FaceMask.Training.Detection;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
@@ -112,7 +113,8 @@ public sealed class RetrainJobs(RetrainJobServices services)
             var activeRecord = await registry.GetActiveAsync(stage.Token);
             var active = activeRecord is null ? null : TryLoad(activeRecord.Path);
             var reference = services.References.Current();
-            var sets = new EvaluationSets(services.References, reference, paths.RetrainSplit(version));
+            using var detector = TrainingPipeline.OpenDetector(paths.FaceDetector);
+            var sets = new EvaluationSets(services.References, reference, paths.RetrainSplit(version), detector);
 
             var candidateFigures = sets.Figures(candidate);
             var activeFigures = active is not null && active.Metadata.Classes.SequenceEqual(candidate.Metadata.Classes) ? sets.Figures(active) : null;
@@ -340,8 +342,11 @@ public sealed class RetrainJobs(RetrainJobServices services)
         public void Cancel() => Cancellation.Cancel();
     }
 
-    /// <summary>The reference set and a retrain's test split, each decoded once per input size.</summary>
-    private sealed class EvaluationSets(ReferenceSets references, ReferenceVersion? reference, string split)
+    /// <summary>
+    /// The reference set and a retrain's test split, each decoded once per input size; the
+    /// reference set is also measured under every robustness shift, its faces located once.
+    /// </summary>
+    private sealed class EvaluationSets(ReferenceSets references, ReferenceVersion? reference, string split, BlazeFaceDetector? detector)
     {
         private readonly Dictionary<(string Set, int Side), LabelledImages> loaded = [];
 
@@ -351,13 +356,16 @@ public sealed class RetrainJobs(RetrainJobServices services)
             var classes = model.Metadata.Classes;
             var test = Load("test", preprocessing.Width, () => LabelledImages.Load(Path.Combine(split, "test"), classes, preprocessing.Width));
             ClassificationReport? onReference = null;
+            RobustnessReport? robustness = null;
             if (reference is { Images.Count: > 0 })
             {
                 var images = Load(reference.Name, preprocessing.Width, () => LabelledImages.Load(classes, references.Set.Files(reference, classes), preprocessing.Width));
                 onReference = TrainingPipeline.Evaluate(model.Model, preprocessing, images);
+                images.LocateFaces(detector);
+                robustness = RobustnessReport.Compute(model.Model, preprocessing, images);
             }
 
-            return new ModelFigures(model.Metadata.Version, onReference, TrainingPipeline.Evaluate(model.Model, preprocessing, test));
+            return new ModelFigures(model.Metadata.Version, onReference, TrainingPipeline.Evaluate(model.Model, preprocessing, test), robustness);
         }
 
         private LabelledImages Load(string set, int side, Func<LabelledImages> load) =>

@@ -55,6 +55,14 @@ public sealed class RetrainOptions
     [Range(0, 1)]
     public double MaxClassRecallDrop { get; set; } = 0.02;
 
+    /// <summary>
+    /// ...and its worst robustness row on the reference set (macro-F1 under the shift it handles
+    /// worst: framing, exposure, blur, greyscale, JPEG, painted masks) is lower than the active
+    /// model's worst by no more than this: a model good only on photos like the dataset's never replaces one that holds up elsewhere.
+    /// </summary>
+    [Range(0, 1)]
+    public double MaxRobustnessDrop { get; set; } = 0.02;
+
     /// <summary>A retrain is refused before anything is enqueued when a class has fewer distinct images than this.</summary>
     [Range(1, 1_000_000)]
     public int MinImagesPerClass { get; set; } = 50;

@@ -46,6 +46,31 @@ public sealed class PromotionGateTests
     }
 
     [Fact]
+    public void A_candidate_that_holds_up_worse_under_the_shifts_is_kept_even_when_better_on_the_plain_set()
+    {
+        // Better on the reference set as it is, but it has learned the dataset's photo style: painted masks zoomed out undo it.
+        var candidate = Figures("v2", [10, 10, 10]) with { ReferenceRobustness = Robustness(("as_is", 1.0), ("blur", 0.95), ("painted_zoom_out", 0.80)) };
+        var active = Figures("v1", [10, 9, 9]) with { ReferenceRobustness = Robustness(("as_is", 0.93), ("blur", 0.90), ("painted_zoom_out", 0.88)) };
+
+        var decision = Decide(candidate, active);
+
+        Assert.False(decision.Promote);
+        Assert.Equal("worst robustness row on ref-v1 0.8000 (painted_zoom_out) vs v1's 0.8800 (painted_zoom_out): a drop of 0.0800 > 0.0200", Assert.Single(decision.Reasons));
+    }
+
+    [Fact]
+    public void A_worst_row_within_the_allowed_drop_promotes_and_the_decision_names_it()
+    {
+        var candidate = Figures("v2", [10, 9, 10]) with { ReferenceRobustness = Robustness(("as_is", 0.97), ("dark", 0.87)) };
+        var active = Figures("v1", [10, 9, 9]) with { ReferenceRobustness = Robustness(("as_is", 0.93), ("blur", 0.88)) };
+
+        var decision = Decide(candidate, active);
+
+        Assert.True(decision.Promote, decision.Summary);
+        Assert.EndsWith("and its worst robustness row 0.8700 (dark) >= v1's 0.8800 - 0.0200", decision.Summary);
+    }
+
+    [Fact]
     public void Nothing_comparable_never_promotes()
     {
         var noActive = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), null, null, Reference, new RetrainOptions());
@@ -83,6 +108,13 @@ public sealed class PromotionGateTests
 
         var report = ClassificationReport.Compute(Classes, truth, predicted);
         return new ModelFigures(version, report, report);
+    }
+
+    private static RobustnessReport Robustness(params (string Shift, double MacroF1)[] rows)
+    {
+        var results = rows.Select(r => new ShiftResult(r.Shift, r.Shift, 30, r.MacroF1, r.MacroF1, new Dictionary<string, double>())).ToList();
+        var worst = results.MinBy(r => r.MacroF1)!;
+        return new RobustnessReport(results, worst.Shift, worst.MacroF1);
     }
 
     private static ModelMetadata Metadata(string version) =>

@@ -62,6 +62,17 @@ public sealed class RetrainTests
             }
         }
 
+        // ...and under every robustness shift of the reference set, the worst row named in the decision.
+        foreach (var model in new[] { "candidate", "active" })
+        {
+            var robustness = comparison.GetProperty(model).GetProperty("reference_robustness");
+            var rows = robustness.GetProperty("rows").EnumerateArray().ToList();
+            Assert.Equal("as_is", rows[0].GetProperty("shift").GetString());
+            Assert.True(rows.Count > 5, robustness.ToString());
+            Assert.Contains(rows, r => r.GetProperty("shift").GetString() == robustness.GetProperty("worst").GetString());
+        }
+
+        Assert.Contains("worst robustness row", final.GetProperty("decision").GetString());
         Assert.True(comparison.GetProperty("decision").GetProperty("promote").GetBoolean());
 
         // The new version is registered, active, and served; the registry shows both models' figures on the reference set.
