@@ -81,6 +81,12 @@ PY
 }
 median_mean() { python3 -c "import statistics, sys; print(statistics.median(float(l.split('mean_ms=')[1].split()[0]) for l in open(sys.argv[1])))" "$1"; }
 
+# One wrk run of $1 seconds (extra arguments: environment for the Lua script, e.g. FACEMASK_BENCH_DELAY_MS=88); prints its BENCH line.
+wrk_run() {
+  local seconds=$1; shift
+  env "$@" wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH'
+}
+
 # One load: RUNS wrk runs, then the summary and where the requests' time went (bench/stages.py, from
 # the service's own facemask_request_stage_seconds before and after).
 load() { # name, description, extra environment for wrk (e.g. FACEMASK_BENCH_DELAY_MS=88)
@@ -88,7 +94,7 @@ load() { # name, description, extra environment for wrk (e.g. FACEMASK_BENCH_DEL
   echo "== wrk: $RUNS runs of ${DURATION}s, $CONNECTIONS connections, $description"
   curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/$name.before"
   for run in $(seq 1 "$RUNS"); do
-    env $pace wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH' | tee -a "$WORK/$name.txt"
+    wrk_run "$DURATION" $pace | tee -a "$WORK/$name.txt"
   done
   curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/$name.after"
   summarize "$WORK/$name.txt" "$description"
@@ -109,7 +115,7 @@ if [ "${PROFILE:-1}" = 1 ]; then
   dotnet tool run dotnet-counters collect -p "$SERVICE_PID" --counters 'EventCounters\System.Runtime' --refresh-interval 1 \
     --format csv -o "$WORK/counters.csv" --duration "00:00:00:$PROFILE_SECONDS" >"$WORK/counters.log" 2>&1 &
   COUNTERS_PID=$!
-  FACEMASK_BENCH_DELAY_MS=88 wrk -t2 -c"$CONNECTIONS" -d"${PROFILE_SECONDS}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH'
+  wrk_run "$PROFILE_SECONDS" FACEMASK_BENCH_DELAY_MS=88
   wait "$COUNTERS_PID" || { cat "$WORK/counters.log"; exit 1; }
   python3 bench/counters.py "$WORK/counters.csv"
 
@@ -117,7 +123,7 @@ if [ "${PROFILE:-1}" = 1 ]; then
   dotnet tool run dotnet-trace collect -p "$SERVICE_PID" --profile dotnet-sampled-thread-time --format Speedscope \
     -o "$WORK/trace.nettrace" --duration "00:00:00:$PROFILE_SECONDS" >"$WORK/trace.log" 2>&1 &
   TRACE_PID=$!
-  FACEMASK_BENCH_DELAY_MS=88 wrk -t2 -c"$CONNECTIONS" -d"${PROFILE_SECONDS}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH'
+  wrk_run "$PROFILE_SECONDS" FACEMASK_BENCH_DELAY_MS=88
   wait "$TRACE_PID" || { cat "$WORK/trace.log"; exit 1; }
   python3 bench/trace_top.py "$WORK/trace.speedscope.json" 12
 fi

@@ -121,12 +121,9 @@ public sealed class PredictionBatcher(IOptions<InferenceOptions> options, Servic
                 var outputs = model.Run(inputs, items.Count);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 metrics.ObserveBatch(items.Count, elapsed);
-                foreach (var _ in items)
-                {
-                    metrics.Stage(RequestStage.Inference, elapsed);
-                }
                 for (var i = 0; i < items.Count; i++)
                 {
+                    metrics.Stage(RequestStage.Inference, elapsed);
                     items[i].Completion.TrySetResult(outputs[i]);
                 }
             }
