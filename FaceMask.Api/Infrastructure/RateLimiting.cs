@@ -30,12 +30,13 @@ public static class RateLimiting
             limiter.AddPolicy(PredictionPolicy, context =>
             {
                 var options = monitor.CurrentValue;
+                var (tokens, period) = options.Refill;
                 return options.Enabled
                     ? RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = options.BurstLimit,
-                        TokensPerPeriod = options.RequestsPerSecond * options.ReplenishmentSeconds,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(options.ReplenishmentSeconds),
+                        TokensPerPeriod = tokens,
+                        ReplenishmentPeriod = period,
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     })

@@ -13,15 +13,14 @@ public sealed class RateLimitingOptions
     [Range(1, 1_000_000)]
     public int BurstLimit { get; set; } = 200;
 
-    /// <summary>Sustained requests per second per client.</summary>
-    [Range(1, 1_000_000)]
-    public int RequestsPerSecond { get; set; } = 100;
-
     /// <summary>
-    /// How often the bucket refills, in seconds, each time with <see cref="RequestsPerSecond"/> times
-    /// this many tokens: the same sustained rate in larger, rarer steps (tests use a long period so no
-    /// refill lands between their requests on a slow machine).
+    /// Sustained requests per second per client. The bucket refills continuously at this rate (.NET's
+    /// token bucket accrues fractions of a token between periods), so a rate below one, such as 0.001,
+    /// is how a test keeps the bucket from refilling between its requests however slow the machine.
     /// </summary>
-    [Range(1, 3600)]
-    public int ReplenishmentSeconds { get; set; } = 1;
+    [Range(0.001, 1_000_000)]
+    public double RequestsPerSecond { get; set; } = 100;
+
+    /// <summary>The bucket as .NET's token bucket takes it: one token every 1/<see cref="RequestsPerSecond"/> seconds.</summary>
+    public (int Tokens, TimeSpan Period) Refill => (1, TimeSpan.FromSeconds(1 / RequestsPerSecond));
 }

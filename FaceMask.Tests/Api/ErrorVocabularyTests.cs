@@ -27,8 +27,7 @@ public sealed class ErrorVocabularyTests
             ["Uploads:MaxRequestBytes"] = "65536",
             ["RateLimiting:Enabled"] = "true",
             ["RateLimiting:BurstLimit"] = "4", // the four prediction requests below; the fifth is refused
-            ["RateLimiting:RequestsPerSecond"] = "1",
-            ["RateLimiting:ReplenishmentSeconds"] = "60", // no refill between the requests, however slow the machine
+            ["RateLimiting:RequestsPerSecond"] = "0.001", // one token in 1,000 s: no refill between the requests, however slow the machine
         });
         using var client = factory.CreateClient();
         await factory.WaitUntilReadyAsync(client);

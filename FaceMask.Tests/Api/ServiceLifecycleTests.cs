@@ -49,8 +49,7 @@ public class ServiceLifecycleTests
             ["Model:Path"] = model,
             ["RateLimiting:Enabled"] = "true",
             ["RateLimiting:BurstLimit"] = "3",
-            ["RateLimiting:RequestsPerSecond"] = "1",
-            ["RateLimiting:ReplenishmentSeconds"] = "60", // no refill between the requests, however slow the machine
+            ["RateLimiting:RequestsPerSecond"] = "0.001", // one token in 1,000 s: no refill between the requests, however slow the machine
         });
         using var client = factory.CreateClient();
         await factory.WaitUntilReadyAsync(client);
