@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
+using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Diagnostics;
 using FaceMask.Api.Errors;
+using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Learning;
+using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
 using FluentValidation;
 using Microsoft.Extensions.Options;
@@ -106,7 +108,7 @@ public sealed class PredictionService(ModelHost host, PredictionBatcher batcher,
 
     private PredictionResult Describe(float[] probabilities, OnnxModel model)
     {
-        var best = Trainer.ArgMax(probabilities);
+        var best = Probabilities.ArgMax(probabilities);
         var classes = model.Classes;
         metrics.Predicted(classes[best]);
         var byClass = new Dictionary<string, float>(classes.Count); // per request: a plain loop, no LINQ closures

@@ -1,4 +1,5 @@
 using FaceMask.Api.Errors;
+using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
 
 namespace FaceMask.Api.Inference;

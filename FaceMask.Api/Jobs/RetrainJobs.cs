@@ -360,12 +360,11 @@ public sealed class RetrainJobs(RetrainJobServices services)
             if (reference is { Images.Count: > 0 })
             {
                 var images = Load(reference.Name, preprocessing.Width, () => LabelledImages.Load(classes, references.Set.Files(reference, classes), preprocessing.Width));
-                onReference = TrainingPipeline.Evaluate(model.Model, preprocessing, images);
-                images.LocateFaces(detector);
-                robustness = RobustnessReport.Compute(model.Model, preprocessing, images);
+                var report = ModelEvaluator.EvaluateWithRobustness(model.Model, preprocessing, images, detector);
+                (onReference, robustness) = (report with { Robustness = null }, report.Robustness);
             }
 
-            return new ModelFigures(model.Metadata.Version, onReference, TrainingPipeline.Evaluate(model.Model, preprocessing, test), robustness);
+            return new ModelFigures(model.Metadata.Version, onReference, ModelEvaluator.Evaluate(model.Model, preprocessing, test), robustness);
         }
 
         private LabelledImages Load(string set, int side, Func<LabelledImages> load) =>

@@ -21,7 +21,7 @@ public class RobustnessReportTests
             foreach (var shift in Shifts.All)
             {
                 var outputs = shift.Apply(input).ToList();
-                if (shift.Name.StartsWith("painted", StringComparison.Ordinal) && state != MaskState.None)
+                if (shift.Paints && state != MaskState.None)
                 {
                     Assert.Empty(outputs); // painted rows are made from no-mask faces only
                     continue;
@@ -37,7 +37,7 @@ public class RobustnessReportTests
                 {
                     Assert.Equal(0, changes.Single());
                 }
-                else if (shift.Name.StartsWith("painted", StringComparison.Ordinal))
+                else if (shift.Paints)
                 {
                     // The face itself, and a painted copy that must differ from it.
                     Assert.Equal(2, outputs.Count);
@@ -60,10 +60,9 @@ public class RobustnessReportTests
         var model = ModelFolder.Load(Path.Combine(RepositoryPaths.Root, "FaceMask.Tests", "Fixtures", "Models", "synthetic-good"));
         var preprocessing = model.Metadata.ToPreprocessing();
         var images = LabelledImages.Load(directory.Path, model.Metadata.Classes, TrainingPipeline.EvaluationSide(preprocessing));
-        images.LocateFaces(detector: null);
 
-        var plain = TrainingPipeline.Evaluate(model.Model, preprocessing, images);
-        var report = RobustnessReport.Compute(model.Model, preprocessing, images);
+        var plain = ModelEvaluator.Evaluate(model.Model, preprocessing, images);
+        var report = ModelEvaluator.EvaluateWithRobustness(model.Model, preprocessing, images, detector: null).Robustness!;
 
         Assert.Equal(Shifts.All.Select(s => s.Name), report.Rows.Select(r => r.Shift));
         Assert.Equal(plain.MacroF1, report.Rows[0].MacroF1, 12);

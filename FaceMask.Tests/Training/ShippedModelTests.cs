@@ -3,6 +3,7 @@ using FaceMask.Tests.Support;
 using FaceMask.Training.Cli;
 using FaceMask.Training.Data;
 using FaceMask.Training.Detection;
+using FaceMask.Training.Evaluation;
 using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
 
@@ -36,19 +37,19 @@ public class ShippedModelTests
 
         var preprocessing = model.Metadata.ToPreprocessing();
         var test = LabelledImages.Load(Path.Combine(split, "test"), model.Metadata.Classes, TrainingPipeline.EvaluationSide(preprocessing));
+        ClassificationReport report;
         using (var detector = BlazeFaceDetector.Front(Path.Combine(RepositoryPaths.Root, "models")))
         {
-            test.LocateFaces(detector);
+            report = ModelEvaluator.EvaluateWithRobustness(model.Model, preprocessing, test, detector);
         }
 
-        var report = TrainingPipeline.Evaluate(model.Model, preprocessing, test);
         var recorded = model.Metrics!;
         Assert.Equal(recorded.Count, report.Count);
         Assert.Equal(recorded.Accuracy, report.Accuracy, 12);
         Assert.Equal(recorded.MacroF1, report.MacroF1, 12);
         Assert.Equal(recorded.ConfusionMatrix.Matrix, report.ConfusionMatrix.Matrix);
 
-        var robustness = FaceMask.Training.Evaluation.RobustnessReport.Compute(model.Model, preprocessing, test);
+        var robustness = report.Robustness!;
         Assert.NotNull(recorded.Robustness);
         Assert.Equal(recorded.Robustness!.Rows.Select(r => (r.Shift, r.Count)), robustness.Rows.Select(r => (r.Shift, r.Count)));
         Assert.All(recorded.Robustness.Rows.Zip(robustness.Rows), pair => Assert.Equal(pair.First.MacroF1, pair.Second.MacroF1, 12));

@@ -160,7 +160,7 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
         var preprocessing = folder.Metadata.ToPreprocessing();
         var images = LabelledImages.Load(Path.Combine(trained.Split, "test"), folder.Metadata.Classes, TrainingPipeline.EvaluationSide(preprocessing)); // as the pipeline holds them
 
-        var fromFile = TrainingPipeline.Evaluate(KerasH5.Read(Path.Combine(trained.ModelPath, "model.h5")), preprocessing, images);
+        var fromFile = ModelEvaluator.Evaluate(KerasH5.Read(Path.Combine(trained.ModelPath, "model.h5")), preprocessing, images);
 
         Assert.Equal(folder.Metrics!.Accuracy, fromFile.Accuracy, 10);
         Assert.Equal(folder.Metrics.ConfusionMatrix.Matrix, fromFile.ConfusionMatrix.Matrix);

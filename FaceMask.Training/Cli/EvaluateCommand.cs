@@ -30,15 +30,13 @@ internal static class EvaluateCommand
                 AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {skipped}");
             }
 
+            ClassificationReport report;
             using (var detector = CliOptions.OpenDetector(parse.GetValue(models)!))
             {
-                images.LocateFaces(detector);
+                report = ModelEvaluator.EvaluateWithRobustness(folder.Model, preprocessing, images, detector);
             }
 
-            var report = TrainingPipeline.Evaluate(folder.Model, preprocessing, images) with
-            {
-                Robustness = RobustnessReport.Compute(folder.Model, preprocessing, images),
-            };
+            var robustnessRows = report.Robustness!;
             AnsiConsole.MarkupLineInterpolated($"{report.Count} images: accuracy {report.Accuracy:0.0000}, macro precision {report.MacroPrecision:0.0000}, macro recall {report.MacroRecall:0.0000}, macro-F1 {report.MacroF1:0.0000}");
             var table = new Table().AddColumns("class", "precision", "recall", "f1", "support");
             foreach (var (name, metrics) in report.PerClass)
@@ -60,10 +58,10 @@ internal static class EvaluateCommand
 
             AnsiConsole.Write(confusion);
             var robustness = new Table().AddColumns("shift", "images", "accuracy", "macro-F1", "recall per class", "what changes");
-            foreach (var row in report.Robustness.Rows)
+            foreach (var row in robustnessRows.Rows)
             {
                 var recall = string.Join("  ", row.Recall.Select(r => $"{r.Key} {r.Value:0.000}"));
-                var name = row.Shift == report.Robustness.Worst ? $"[bold]{row.Shift} (worst)[/]" : row.Shift;
+                var name = row.Shift == robustnessRows.Worst ? $"[bold]{row.Shift} (worst)[/]" : row.Shift;
                 robustness.AddRow(name, $"{row.Count}", $"{row.Accuracy:0.0000}", $"{row.MacroF1:0.0000}", Markup.Escape(recall), Markup.Escape(row.Description));
             }
 

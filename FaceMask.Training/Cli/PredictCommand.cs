@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using FaceMask.Training.Learning;
+using FaceMask.Training.Evaluation;
 using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
 
@@ -21,7 +21,7 @@ internal static class PredictCommand
             return CliConsole.EachFile(parse.GetRequiredValue(images), file =>
             {
                 var probabilities = onnx.Classify(File.ReadAllBytes(file));
-                var best = Trainer.ArgMax(probabilities);
+                var best = Probabilities.ArgMax(probabilities);
                 return JsonSerializer.Serialize(new
                 {
                     file,

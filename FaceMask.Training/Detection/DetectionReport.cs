@@ -1,7 +1,6 @@
-using FaceMask.Training.Detection;
 using OpenCvSharp;
 
-namespace FaceMask.Training.Evaluation;
+namespace FaceMask.Training.Detection;
 
 /// <summary>One photo's annotated faces and what was found in it (with the classifier's verdicts).</summary>
 public sealed record PhotoResult(IReadOnlyList<AnnotatedFace> Truth, IReadOnlyList<ClassifiedFace> Found);

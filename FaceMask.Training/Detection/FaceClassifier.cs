@@ -1,6 +1,6 @@
 using FaceMask.Training.Imaging;
-using FaceMask.Training.Learning;
-using FaceMask.Training.Onnx;
+using FaceMask.Training.Evaluation;
+using FaceMask.Training.Models;
 using OpenCvSharp;
 
 namespace FaceMask.Training.Detection;
@@ -28,7 +28,7 @@ public static class FaceClassifier
         var outputs = onnx.Session.RunAll(inputs, found.Count);
         return found.Select((face, i) =>
         {
-            var best = Trainer.ArgMax(outputs[i]);
+            var best = Probabilities.ArgMax(outputs[i]);
             var probabilities = onnx.Classes.Select((name, c) => (name, p: outputs[i][c])).ToDictionary(x => x.name, x => x.p);
             return ClassifiedFace.From(face, onnx.Classes[best], outputs[i][best], probabilities);
         }).ToList();

@@ -3,14 +3,15 @@ using FaceMask.Training.Detection;
 using FaceMask.Training.Painting;
 using OpenCvSharp;
 
-namespace FaceMask.Training.Evaluation;
+namespace FaceMask.Training.Learning;
 
 /// <summary>
 /// One change of conditions the robustness report evaluates under: a function from a labelled face
 /// image (with its geometry) to the images it becomes, each with its class. Most shifts map one
-/// image to one image of the same class; painting maps a no-mask face to itself and a masked copy.
+/// image to one image of the same class; a painting shift (<see cref="Paints"/>) maps a no-mask face
+/// to itself and a masked copy, and needs the three classes painting makes.
 /// </summary>
-public sealed record Shift(string Name, string Description, Func<ShiftInput, IEnumerable<(Mat Image, string Class)>> Apply);
+public sealed record Shift(string Name, string Description, bool Paints, Func<ShiftInput, IEnumerable<(Mat Image, string Class)>> Apply);
 
 /// <summary>An image to shift: its pixels (not to be modified), class, face geometry, and a seed for shifts that draw.</summary>
 public sealed record ShiftInput(Mat Image, string Class, FaceGeometry Face, int Seed);
@@ -52,8 +53,8 @@ public static class Shifts
             Cv2.ImEncode(".jpg", image, out var jpeg, [(int)ImwriteFlags.JpegQuality, 20]);
             return Cv2.ImDecode(jpeg, ImreadModes.Color);
         }),
-        new("painted", "the no-mask test faces as they are, and each painted with a mask over the nose, below it or on the chin (in turn)", input => Painted(input, zoomOut: false)),
-        new("painted_zoom_out", $"the painted set, zoomed out (face crop filling {ZoomOutFill:0%} of the frame)", input => Painted(input, zoomOut: true)),
+        new("painted", "the no-mask test faces as they are, and each painted with a mask over the nose, below it or on the chin (in turn)", Paints: true, input => Painted(input, zoomOut: false)),
+        new("painted_zoom_out", $"the painted set, zoomed out (face crop filling {ZoomOutFill:0%} of the frame)", Paints: true, input => Painted(input, zoomOut: true)),
     ];
 
     /// <summary>Positions used in turn for painted test faces.</summary>
@@ -62,7 +63,7 @@ public static class Shifts
     private static Shift Same(string name, string description, Func<Mat, Mat> transform) => Same(name, description, (image, _) => transform(image));
 
     private static Shift Same(string name, string description, Func<Mat, FaceGeometry, Mat> transform) =>
-        new(name, description, input => [(transform(input.Image, input.Face), input.Class)]);
+        new(name, description, Paints: false, input => [(transform(input.Image, input.Face), input.Class)]);
 
     private static IEnumerable<(Mat Image, string Class)> Painted(ShiftInput input, bool zoomOut)
     {

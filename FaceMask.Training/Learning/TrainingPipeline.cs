@@ -6,55 +6,10 @@ using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Keras;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 using FaceMask.Training.Torch;
 using static TorchSharp.torch;
 
 namespace FaceMask.Training.Learning;
-
-/// <summary>What to train: where the split is, where the model goes, how.</summary>
-public sealed record TrainingRequest
-{
-    public required string SplitDirectory { get; init; }
-
-    public required string OutputDirectory { get; init; }
-
-    /// <summary>The version recorded in metadata.json; defaults to the output folder's name.</summary>
-    public string? Version { get; init; }
-
-    public string Architecture { get; init; } = Architectures.Default;
-
-    public int InputSize { get; init; } = 64;
-
-    public TrainingOptions Options { get; init; } = new();
-
-    /// <summary>Start from this model's weights (same architecture) instead of from scratch; recorded as the parent.</summary>
-    public ModelFolder? Parent { get; init; }
-
-    public bool Overwrite { get; init; }
-
-    /// <summary>
-    /// The BlazeFace ONNX file that places painted masks and frames faces as serving will; without
-    /// it (or when the file is absent) faces get the aligned-portrait geometry.
-    /// </summary>
-    public string? FaceDetectorPath { get; init; }
-}
-
-/// <summary>Stages of a training run, for progress displays.</summary>
-public enum TrainingStage
-{
-    Loading,
-    LocatingFaces,
-    Training,
-    Evaluating,
-    Saving,
-}
-
-/// <summary>Progress of a whole run: the stage, and during training the trainer's progress.</summary>
-public sealed record PipelineProgress(TrainingStage Stage, string Message, TrainingProgress? Training = null);
-
-/// <summary>The figures of a finished run.</summary>
-public sealed record TrainingOutcome(ModelFolder Model, TrainingResult Training, ClassificationReport Test, TimeSpan WallTime, long ModelFileBytes);
 
 /// <summary>
 /// One training run end to end, shared by the CLI and the service's jobs: load the split, train,
@@ -94,15 +49,10 @@ public static class TrainingPipeline
         cancellationToken.ThrowIfCancellationRequested();
 
         progress?.Report(new PipelineProgress(TrainingStage.LocatingFaces, "Locating faces"));
-        using (var detector = OpenDetector(request.FaceDetectorPath))
-        {
-            train.LocateFaces(detector);
-            validation.LocateFaces(detector);
-            test.LocateFaces(detector);
-        }
-
+        using var detector = OpenDetector(request.FaceDetectorPath);
+        train.LocateFaces(detector);
+        validation.LocateFaces(detector);
         var validationSet = ValidationSet.WithShifts(validation, preprocessing);
-
         cancellationToken.ThrowIfCancellationRequested();
 
         var initial = request.Parent?.Model ?? FreshWeights(spec, request.Options.Seed);
@@ -111,10 +61,7 @@ public static class TrainingPipeline
             cancellationToken);
 
         progress?.Report(new PipelineProgress(TrainingStage.Evaluating, "Evaluating on the test split"));
-        var report = Evaluate(result.Model, preprocessing, test) with
-        {
-            Robustness = RobustnessReport.Compute(result.Model, preprocessing, test),
-        };
+        var report = ModelEvaluator.EvaluateWithRobustness(result.Model, preprocessing, test, detector);
 
         progress?.Report(new PipelineProgress(TrainingStage.Saving, "Saving the model"));
         var version = request.Version ?? Path.GetFileName(Path.GetFullPath(request.OutputDirectory).TrimEnd(Path.DirectorySeparatorChar));
@@ -154,14 +101,6 @@ public static class TrainingPipeline
     /// <summary>The detector at <paramref name="path"/>, or null when no path is given or the file is absent (faces then get the aligned-portrait geometry).</summary>
     public static BlazeFaceDetector? OpenDetector(string? path) =>
         path is not null && File.Exists(path) ? new BlazeFaceDetector(path) : null;
-
-    /// <summary>Evaluates a model on a class-per-folder set exactly as the service would: shared preprocessing, ONNX Runtime.</summary>
-    public static ClassificationReport Evaluate(KerasModel model, Preprocessing preprocessing, LabelledImages images)
-    {
-        using var session = new OnnxSession(model, Environment.ProcessorCount);
-        var probabilities = session.RunAll(Trainer.Inputs(images, preprocessing), images.Count);
-        return ClassificationReport.Compute(images.Classes, images.Labels, probabilities.Select(Trainer.ArgMax).ToArray());
-    }
 
     /// <summary>Keras-default initial weights for a spec, reproducible from the seed.</summary>
     public static KerasModel FreshWeights(KerasModelSpec spec, int seed)

@@ -1,4 +1,3 @@
-using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Painting;
 
@@ -24,10 +23,10 @@ public sealed record ValidationSet(IReadOnlyList<string> Classes, float[] Inputs
         var faces = images.Faces ?? throw new InvalidOperationException("Locate the validation faces first (LabelledImages.LocateFaces).");
         var painting = FacePainting.Supports(images.Classes);
         var shifted = Shifts.All.Skip(1).ToList(); // every row but as_is
-        var plain = shifted.Where(s => !s.Name.StartsWith("painted", StringComparison.Ordinal)).ToList();
-        var (inputs, labels) = RobustnessReport.Inputs(
+        var plain = shifted.Where(s => !s.Paints).ToList();
+        var (inputs, labels) = ShiftedInputs.Of(
             i => painting && images.Classes[images.Labels[i]] == FacePainting.WithoutMask ? shifted[i % shifted.Count] : plain[i % plain.Count],
-            images, faces, preprocessing, images.Classes);
+            images, faces, preprocessing);
         var asIs = Trainer.Inputs(images, preprocessing);
         return new ValidationSet(images.Classes, [.. asIs, .. inputs], [.. images.Labels, .. labels]);
     }

@@ -1,7 +1,7 @@
 using FaceMask.Training.Imaging;
-using FaceMask.Training.Models;
+using FaceMask.Training.Onnx;
 
-namespace FaceMask.Training.Onnx;
+namespace FaceMask.Training.Models;
 
 /// <summary>A model folder ready to serve: its metadata, its preprocessing and an ONNX Runtime session.</summary>
 public sealed class OnnxModel : IDisposable
