@@ -1,9 +1,13 @@
+using FaceMask.Api.Datasets;
 using FaceMask.Api.Detection;
-using FaceMask.Api.Endpoints;
 using FaceMask.Api.Errors;
+using FaceMask.Api.Health;
 using FaceMask.Api.Inference;
 using FaceMask.Api.Infrastructure;
-using FaceMask.Api.Jobs;
+using FaceMask.Api.Monitoring;
+using FaceMask.Api.Registry;
+using FaceMask.Api.Retraining;
+using FaceMask.Api.Retraining.Reference;
 using FaceMask.Api.Security;
 using FaceMask.Api.Web;
 
@@ -11,9 +15,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSecretFiles();
 
 builder.Services.AddHttpConventions();
+builder.Services.AddMonitoring();
 builder.Services.AddInference();
 builder.Services.AddFaceDetection();
 builder.Services.AddPredictionRateLimiting();
+builder.Services.AddDatasets();
 builder.Services.AddRetraining(builder.Configuration);
 builder.Services.AddAdminAccess();
 builder.AddWebPages();
@@ -25,7 +31,18 @@ app.UseProblemResponses();
 app.UseServiceMetrics();
 app.UseRateLimiter();
 app.UseJobsDashboard();
-app.MapFaceMaskApi();
+
+app.MapApiReference();
+app.MapHealthEndpoints();
+app.MapPredictionEndpoints();
+app.MapDetectionEndpoints();
+app.MapModelEndpoints();
+app.MapRegistryEndpoints();
+app.MapDatasetEndpoints();
+app.MapRetrainEndpoints();
+app.MapReferenceEndpoints();
+app.MapSignInRoutes(RetrainingSetup.DashboardPath);
+app.MapServiceMetrics();
 app.MapWebPages();
 
 app.Run();

@@ -13,7 +13,7 @@ namespace FaceMask.Api.Datasets;
 /// the same bytes are already in <c>Dataset/</c> or <c>DatasetNew/</c>, and written atomically.
 /// A rejected file changes nothing.
 /// </summary>
-public sealed class DatasetStore(ServicePaths paths, ModelHost host, IOptions<UploadOptions> uploads, ILogger<DatasetStore> logger)
+public sealed class DatasetStore(ServicePaths paths, ModelHost host, IOptions<UploadOptions> uploads, ILogger<DatasetStore> logger) : IDisposable
 {
     private readonly SemaphoreSlim writeLock = new(1, 1);
     private readonly Dictionary<string, (long Length, DateTime Modified, string Sha256)> hashCache = new(StringComparer.Ordinal);
@@ -119,4 +119,6 @@ public sealed class DatasetStore(ServicePaths paths, ModelHost host, IOptions<Up
 
         return known;
     }
+
+    public void Dispose() => writeLock.Dispose();
 }

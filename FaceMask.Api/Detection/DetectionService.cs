@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FaceMask.Api.Errors;
 using FaceMask.Api.Inference;
+using FaceMask.Api.Monitoring;
 using FaceMask.Training.Detection;
 using Microsoft.Extensions.Options;
 using OpenCvSharp;
@@ -26,7 +27,7 @@ public sealed class DetectionService(FaceDetectorHost detectors, ServiceMetrics 
     {
         if (detectors.Finder is not { } finder)
         {
-            return new ApiError(StatusCodes.Status503ServiceUnavailable, "detector_unavailable", "No face detector", "The face detector model is not installed (Paths:FaceDetector).");
+            return new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.DetectorUnavailable, "No face detector", "The face detector model is not installed (Paths:FaceDetector).");
         }
 
         var decoded = await session.DecodeAsync(upload, cancellationToken);

@@ -20,6 +20,31 @@ public static class ErrorCodes
     public const string Internal = "internal_error";
     public const string NotReady = "not_ready";
 
+    // Specific failures, each named where it arises.
+    public const string DetectorUnavailable = "detector_unavailable";
+    public const string EmptyFile = "empty_file";
+    public const string InvalidLabel = "invalid_label";
+    public const string InvalidQuery = "invalid_query";
+    public const string MalformedBody = "malformed_body";
+    public const string MissingClass = "missing_class";
+    public const string MissingFile = "missing_file";
+    public const string MissingLabel = "missing_label";
+    public const string ModelUnusable = "model_unusable";
+    public const string NoData = "no_data";
+    public const string NotRunning = "not_running";
+    public const string NothingAdded = "nothing_added";
+    public const string RetrainRunning = "retrain_running";
+    public const string TooFewImages = "too_few_images";
+    public const string TooManyFiles = "too_many_files";
+    public const string TooManyPixels = "too_many_pixels";
+    public const string Truncated = "truncated";
+    public const string Undecodable = "undecodable";
+    public const string UnknownClass = "unknown_class";
+    public const string UnsafeZip = "unsafe_zip";
+    public const string Unsplittable = "unsplittable";
+    public const string UnsupportedFormat = "unsupported_format";
+    public const string WrongKey = "wrong_key";
+
     public static string ForStatus(int status) => status switch
     {
         StatusCodes.Status401Unauthorized => Unauthorized,

@@ -1,7 +1,7 @@
 using FaceMask.Api.Infrastructure;
+using FaceMask.Api.Monitoring;
 using FaceMask.Api.Registry;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Inference;
@@ -19,15 +19,15 @@ public sealed class ActiveModelWatcher(
     ServicePaths paths,
     ServiceMetrics metrics,
     TimeProvider time,
+    IOptions<ModelOptions> modelOptions,
     IOptions<InferenceOptions> inferenceOptions,
     IOptions<RegistryOptions> registryOptions,
-    ILogger<ActiveModelWatcher> logger) : BackgroundService
+    ILogger<ActiveModelWatcher> logger) : BackgroundService, IActiveModelFollower
 {
     private readonly SemaphoreSlim refresh = new(0, 1);
     private readonly SemaphoreSlim loading = new(1, 1);
     private string? failedVersion;
 
-    /// <summary>Checks the registry now instead of at the next poll (after a local promotion or activation).</summary>
     public void RefreshNow()
     {
         try
@@ -40,7 +40,6 @@ public sealed class ActiveModelWatcher(
         }
     }
 
-    /// <summary>Loads the registry's active model if this replica serves another one; true when it serves the active one afterwards.</summary>
     public async Task<bool> SynchronizeAsync(CancellationToken cancellationToken)
     {
         await loading.WaitAsync(cancellationToken); // the poll loop and an activation request may ask at once
@@ -134,7 +133,7 @@ public sealed class ActiveModelWatcher(
 
     private async Task RegisterInitialModelAsync(CancellationToken cancellationToken)
     {
-        var path = paths.InitialModel;
+        var path = Path.GetFullPath(paths.Resolve(modelOptions.Value.Path)); // Model:Path, registered first when the registry is empty
         ModelFolder folder;
         try
         {

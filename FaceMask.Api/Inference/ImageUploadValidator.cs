@@ -6,11 +6,9 @@ namespace FaceMask.Api.Inference;
 /// <summary>Rules for an uploaded image that need no decoding: not empty, not a declared non-image. Error codes are the API's.</summary>
 public sealed class ImageUploadValidator : AbstractValidator<ImageUpload>
 {
-    public const string EmptyFile = "empty_file";
-
     public ImageUploadValidator()
     {
-        RuleFor(u => u.Bytes.Length).GreaterThan(0).WithErrorCode(EmptyFile).WithMessage("The file is empty.");
+        RuleFor(u => u.Bytes.Length).GreaterThan(0).WithErrorCode(ErrorCodes.EmptyFile).WithMessage("The file is empty.");
         RuleFor(u => u.ContentType)
             .Must(IsImageOrUnspecified)
             .WithErrorCode(ErrorCodes.UnsupportedMediaType)

@@ -1,5 +1,5 @@
-using FaceMask.Api.Endpoints;
 using FaceMask.Api.Infrastructure;
+using FaceMask.Api.Registry;
 using FluentValidation;
 
 namespace FaceMask.Api.Inference;
@@ -17,9 +17,10 @@ public static class InferenceSetup
         services.AddHostedService(provider => provider.GetRequiredService<PredictionBatcher>());
         services.AddSingleton<ActiveModelWatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<ActiveModelWatcher>());
+        services.AddSingleton<IActiveModelFollower>(provider => provider.GetRequiredService<ActiveModelWatcher>());
         services.AddSingleton<PredictionService>();
         services.AddValidatorsFromAssemblyContaining<ImageUploadValidator>(ServiceLifetime.Singleton);
-        services.AddHealthChecks().AddCheck<ModelReadyCheck>("model", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks().AddCheck<ModelReadyCheck>("model", tags: [ModelReadyCheck.ReadyTag]);
         return services;
     }
 }

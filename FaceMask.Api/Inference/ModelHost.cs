@@ -1,5 +1,4 @@
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 
 namespace FaceMask.Api.Inference;
 

@@ -5,6 +5,9 @@ namespace FaceMask.Api.Inference;
 /// <summary>Ready means a model is loaded.</summary>
 public sealed class ModelReadyCheck(ModelHost host) : IHealthCheck
 {
+    /// <summary>The tag of the checks <c>/health/ready</c> runs.</summary>
+    public const string ReadyTag = "ready";
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(host.Current is { } model
             ? HealthCheckResult.Healthy($"Serving {model.Metadata.Version}")

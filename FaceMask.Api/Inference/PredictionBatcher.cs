@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
+using FaceMask.Api.Monitoring;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Inference;

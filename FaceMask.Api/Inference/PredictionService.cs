@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Diagnostics;
 using FaceMask.Api.Errors;
+using FaceMask.Api.Infrastructure;
+using FaceMask.Api.Monitoring;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
-using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 using OpenCvSharp;
@@ -100,10 +100,10 @@ public sealed class PredictionService(ModelHost host, PredictionBatcher batcher,
 
     private static ApiError ToError(ImageRejectedException rejection) => rejection.Reason switch
     {
-        ImageRejection.TooManyPixels => new(StatusCodes.Status413PayloadTooLarge, "too_many_pixels", "Image too large", rejection.Message),
-        ImageRejection.UnsupportedFormat => ApiError.BadRequest("unsupported_format", "Not an image", rejection.Message),
-        ImageRejection.Truncated => ApiError.BadRequest("truncated", "Truncated image", rejection.Message),
-        _ => ApiError.BadRequest("undecodable", "Undecodable image", rejection.Message),
+        ImageRejection.TooManyPixels => new(StatusCodes.Status413PayloadTooLarge, ErrorCodes.TooManyPixels, "Image too large", rejection.Message),
+        ImageRejection.UnsupportedFormat => ApiError.BadRequest(ErrorCodes.UnsupportedFormat, "Not an image", rejection.Message),
+        ImageRejection.Truncated => ApiError.BadRequest(ErrorCodes.Truncated, "Truncated image", rejection.Message),
+        _ => ApiError.BadRequest(ErrorCodes.Undecodable, "Undecodable image", rejection.Message),
     };
 
     private PredictionResult Describe(float[] probabilities, OnnxModel model)

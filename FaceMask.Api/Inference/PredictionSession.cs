@@ -1,6 +1,5 @@
 using FaceMask.Api.Errors;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 
 namespace FaceMask.Api.Inference;
 
@@ -26,7 +25,7 @@ public sealed class PredictionSession : IDisposable
     {
         if (images.Count > service.MaxBatchFiles)
         {
-            return service.Rejected(ApiError.BadRequest("too_many_files", "Too many files", $"{images.Count} files were sent; a batch takes at most {service.MaxBatchFiles}."));
+            return service.Rejected(ApiError.BadRequest(ErrorCodes.TooManyFiles, "Too many files", $"{images.Count} files were sent; a batch takes at most {service.MaxBatchFiles}."));
         }
 
         service.BatchRequest(images.Count);

@@ -1,14 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FaceMask.Api.Endpoints;
 using FaceMask.Api.Errors;
-using FaceMask.Api.Inference;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace FaceMask.Api.Infrastructure;
 
@@ -43,7 +42,6 @@ public static class HttpSetup
         });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ServicePaths>();
-        services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<FormReader>();
 
         // Body limits: Kestrel refuses larger bodies (413); a prediction upload is buffered in memory, so no temp files.
@@ -59,5 +57,16 @@ public static class HttpSetup
             form.MemoryBufferThreshold = (int)Math.Min(int.MaxValue, uploads.Value.MaxRequestBytes);
         });
         return services;
+    }
+
+    /// <summary>
+    /// The OpenAPI document and Scalar's explorer of it. Scalar's default fonts come from a public
+    /// font host; the service must work offline, so the page uses the browser's own fonts.
+    /// </summary>
+    public static WebApplication MapApiReference(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference(scalar => scalar.DisableDefaultFonts());
+        return app;
     }
 }

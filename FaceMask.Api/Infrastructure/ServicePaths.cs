@@ -1,5 +1,3 @@
-using FaceMask.Api.Inference;
-using FaceMask.Api.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Infrastructure;
@@ -10,7 +8,7 @@ namespace FaceMask.Api.Infrastructure;
 /// top-level folders when run with <c>dotnet run --project FaceMask.Api</c>); where none has it, it
 /// is taken below the content root.
 /// </summary>
-public sealed class ServicePaths(IHostEnvironment environment, IOptions<PathsOptions> paths, IOptions<ModelOptions> model, IOptions<JobsOptions> jobs)
+public sealed class ServicePaths(IHostEnvironment environment, IOptions<PathsOptions> paths)
 {
     public string Dataset { get; } = Resolve(environment, paths.Value.Dataset);
 
@@ -29,14 +27,11 @@ public sealed class ServicePaths(IHostEnvironment environment, IOptions<PathsOpt
         ? Resolve(environment, configured)
         : Path.Combine(Resolve(environment, paths.Value.DatasetSplit), "retrains");
 
-    /// <summary>The model registered first when the registry is empty (<c>Model:Path</c>).</summary>
-    public string InitialModel { get; } = Path.GetFullPath(Resolve(environment, model.Value.Path));
-
-    /// <summary>The embedded job and registry databases (<c>Jobs:SqliteDirectory</c>).</summary>
-    public string SqliteDirectory { get; } = Resolve(environment, jobs.Value.SqliteDirectory);
-
     /// <summary>The split a retrain toward <paramref name="version"/> writes and reads.</summary>
     public string RetrainSplit(string version) => Path.Combine(RetrainSplits, version);
+
+    /// <summary>Any other configured path (<c>Model:Path</c>, <c>Jobs:SqliteDirectory</c>), resolved the same way.</summary>
+    public string Resolve(string path) => Resolve(environment, path);
 
     private static string Resolve(IHostEnvironment environment, string path)
     {

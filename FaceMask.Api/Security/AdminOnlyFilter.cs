@@ -11,7 +11,7 @@ public sealed class AdminOnlyFilter(AdminAccess access) : IEndpointFilter
             AdminDecision.Allowed => await next(context),
             AdminDecision.NotLoopback => new ApiError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Forbidden",
                 "Admin operations are accepted from this machine only while Admin:ApiKey is not configured.").ToProblem(),
-            AdminDecision.WrongKey => new ApiError(StatusCodes.Status401Unauthorized, "wrong_key", "Unauthorized", $"The {AdminAccess.HeaderName} header does not match Admin:ApiKey.").ToProblem(),
+            AdminDecision.WrongKey => new ApiError(StatusCodes.Status401Unauthorized, ErrorCodes.WrongKey, "Unauthorized", $"The {AdminAccess.HeaderName} header does not match Admin:ApiKey.").ToProblem(),
             _ => new ApiError(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Unauthorized", $"Send the admin key in the {AdminAccess.HeaderName} header.").ToProblem(),
         };
 }

@@ -17,8 +17,6 @@ public static class WebSetup
         var services = builder.Services;
         services.AddRazorPages(options => options.RootDirectory = "/Web/Pages")
             .AddJsonOptions(json => json.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower); // as the API answers
-        services.AddSingleton<MetricsHistory>();
-        services.AddHostedService(provider => provider.GetRequiredService<MetricsHistory>());
         return builder;
     }
 

@@ -5,7 +5,6 @@ using System.Text.Json;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 using FaceMask.Training.Synthetic;
 
 namespace FaceMask.Tests.Api;

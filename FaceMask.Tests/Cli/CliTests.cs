@@ -173,7 +173,7 @@ public class CliTests
         {
             var (x, y, size, state) = placements[i];
             using var face = SyntheticFaces.Draw(state, 100 + i, size);
-            var box = detector.Detect(face).First().Box;
+            var box = detector.Detect(face)[0].Box;
             objects.Add((SyntheticFaces.ClassName(state), x + box.X, y + box.Y, box.Width, box.Height));
         }
 

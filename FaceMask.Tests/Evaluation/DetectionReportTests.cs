@@ -1,5 +1,4 @@
 using FaceMask.Training.Detection;
-using FaceMask.Training.Evaluation;
 using OpenCvSharp;
 
 namespace FaceMask.Tests.Evaluation;

@@ -1,5 +1,5 @@
 using FaceMask.Tests.Support;
-using FaceMask.Training.Evaluation;
+using FaceMask.Training.Common;
 using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
 using FaceMask.Training.Painting;
@@ -41,7 +41,7 @@ public class RobustnessReportTests
                 {
                     // The face itself, and a painted copy that must differ from it.
                     Assert.Equal(2, outputs.Count);
-                    Assert.Equal([FacePainting.WithoutMask, FacePainting.Incorrect], outputs.Select(o => o.Class)); // image 1 gets the second position, below the nose
+                    Assert.Equal([MaskClasses.WithoutMask, MaskClasses.Incorrect], outputs.Select(o => o.Class)); // image 1 gets the second position, below the nose
                     Assert.True(changes[1] > 2, $"{shift.Name}: the painted copy is nearly the face itself (mean difference {changes[1]:0.00})");
                 }
                 else

@@ -32,7 +32,7 @@ public sealed class AdminAccessTests
     public async Task With_a_key_configured_admin_routes_need_it(string method, string path)
     {
         await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
-        await using var factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key, ["Training:Epochs"] = "1" });
+        await using var factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key, ["Retraining:Epochs"] = "1" });
         using var client = factory.CreateBrowserLikeClient();
         await factory.WaitUntilReadyAsync(client);
 
@@ -77,37 +77,44 @@ public sealed class AdminAccessTests
     }
 
     [Fact]
-    public async Task The_dashboard_login_form_sets_a_cookie_that_opens_the_dashboard()
+    public async Task The_one_sign_in_page_sets_a_cookie_that_opens_the_dashboard()
     {
         await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
         await using var factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
         using var client = factory.CreateBrowserLikeClient();
 
-        // A browser opening the dashboard without the key is sent to the sign-in form.
+        // A browser opening the dashboard without the key is sent to the sign-in page, and so is one at the old address.
         using var browsing = new HttpRequestMessage(HttpMethod.Get, "/hangfire") { Headers = { { "Accept", "text/html,application/xhtml+xml" } } };
         var redirected = await client.SendAsync(browsing, Cancel);
         Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
-        Assert.Equal("/hangfire-login", redirected.Headers.Location?.ToString());
+        Assert.Equal("/signin?returnUrl=%2Fhangfire", redirected.Headers.Location?.ToString());
+        Assert.Equal("/signin?returnUrl=%2Fhangfire", (await client.GetAsync("/hangfire-login", Cancel)).Headers.Location?.ToString());
 
-        var form = await client.GetStringAsync("/hangfire-login", Cancel);
-        var refused = await client.PostAsync("/hangfire-login", new FormUrlEncodedContent([new("key", "wrong")]), Cancel);
-        var login = await client.PostAsync("/hangfire-login", new FormUrlEncodedContent([new("key", Key)]), Cancel);
+        var refused = await SignInAsync(client, "wrong");
+        var login = await SignInAsync(client, Key);
         var dashboard = await client.GetAsync("/hangfire", Cancel);
 
-        Assert.Contains("<form method=\"post\">", form);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("That key is not the admin key.", await refused.Content.ReadAsStringAsync(Cancel));
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal("/hangfire", login.Headers.Location?.ToString());
         Assert.Contains(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith(AdminAccess.CookieName + "=", StringComparison.Ordinal) && c.Contains("httponly"));
         Assert.DoesNotContain(Key, string.Join(";", login.Headers.GetValues("Set-Cookie")));
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         Assert.Contains("FaceMask jobs", await dashboard.Content.ReadAsStringAsync(Cancel));
 
-        // A body that is not a form is the client's mistake, not a server error.
-        var json = await client.PostAsync("/hangfire-login", new StringContent("{\"key\": \"x\"}", System.Text.Encoding.UTF8, "application/json"), Cancel);
-        await PredictionApiTests.AssertProblem(json, HttpStatusCode.UnsupportedMediaType, "form");
-        var broken = new StringContent("--b\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nabc", System.Text.Encoding.UTF8);
-        broken.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/hangfire-login", broken, Cancel)).StatusCode);
+        // A post without the page's antiforgery token is refused as the client's mistake, not a server error.
+        var forged = await client.PostAsync("/signin", new FormUrlEncodedContent([new("key", Key)]), Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    /// <summary>Posts the key as the sign-in page's form does, with its antiforgery token, on the way to the dashboard.</summary>
+    internal static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string key)
+    {
+        var page = await client.GetStringAsync("/signin?returnUrl=%2Fhangfire", Cancel);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        return await client.PostAsync("/signin", new FormUrlEncodedContent([new("key", key), new("returnUrl", "/hangfire"), new("__RequestVerificationToken", token)]), Cancel);
     }
 
     [Fact]
@@ -120,7 +127,7 @@ public sealed class AdminAccessTests
         await using var stranger = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key, ["Paths:DataProtectionKeys"] = Path.Combine(environment.Root, "other-keys") });
         using var signingIn = first.CreateBrowserLikeClient();
 
-        var login = await signingIn.PostAsync("/hangfire-login", new FormUrlEncodedContent([new("key", Key)]), Cancel);
+        var login = await SignInAsync(signingIn, Key);
         var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AdminAccess.CookieName + "=", StringComparison.Ordinal)).Split(';')[0];
 
         Assert.Equal(HttpStatusCode.OK, (await Dashboard(second)).StatusCode);

@@ -1,5 +1,5 @@
-using FaceMask.Api.Jobs;
 using FaceMask.Api.Registry;
+using FaceMask.Api.Retraining;
 using FaceMask.Training.Data;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Models;
@@ -31,18 +31,20 @@ public sealed class PromotionGateTests
 
         Assert.False(decision.Promote);
         var reason = Assert.Single(decision.Reasons);
-        Assert.Equal("recall of mask_weared_incorrect on ref-v1 0.7000 vs v1's 0.8000: a drop of 0.1000 > 0.0200", reason);
+        Assert.Equal(new GateReason(GateReasonKind.ClassRecallDropped, "recall of mask_weared_incorrect on ref-v1 0.7000 vs v1's 0.8000: a drop of 0.1000 > 0.0200"), reason);
     }
 
     [Fact]
     public void Macro_F1_below_the_active_minus_the_margin_keeps_the_candidate()
     {
-        var options = new RetrainOptions { PromotionMargin = -0.05, MaxClassRecallDrop = 1 }; // an operator demands a clear improvement
+        var options = new RetrainingOptions { PromotionMargin = -0.05, MaxClassRecallDrop = 1 }; // an operator demands a clear improvement
 
         var decision = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 9]), Metadata("v1"), Figures("v1", [10, 10, 8]), Reference, options);
 
         Assert.False(decision.Promote);
-        Assert.StartsWith("macro-F1 on ref-v1", Assert.Single(decision.Reasons));
+        var reason = Assert.Single(decision.Reasons);
+        Assert.Equal(GateReasonKind.MacroF1Lower, reason.Kind);
+        Assert.StartsWith("macro-F1 on ref-v1", reason.Detail);
     }
 
     [Fact]
@@ -55,7 +57,7 @@ public sealed class PromotionGateTests
         var decision = Decide(candidate, active);
 
         Assert.False(decision.Promote);
-        Assert.Equal("worst robustness row on ref-v1 0.8000 (painted_zoom_out) vs v1's 0.8800 (painted_zoom_out): a drop of 0.0800 > 0.0200", Assert.Single(decision.Reasons));
+        Assert.Equal(new GateReason(GateReasonKind.RobustnessDropped, "worst robustness row on ref-v1 0.8000 (painted_zoom_out) vs v1's 0.8800 (painted_zoom_out): a drop of 0.0800 > 0.0200"), Assert.Single(decision.Reasons));
     }
 
     [Fact]
@@ -73,24 +75,40 @@ public sealed class PromotionGateTests
     [Fact]
     public void Nothing_comparable_never_promotes()
     {
-        var noActive = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), null, null, Reference, new RetrainOptions());
-        var otherClasses = PromotionGate.Decide(Metadata("v2") with { Classes = ["a", "b", "c"] }, Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), Reference, new RetrainOptions());
-        var otherInput = PromotionGate.Decide(Metadata("v2") with { InputSize = [64, 64] }, Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), Reference, new RetrainOptions());
-        var noReference = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), null, new RetrainOptions());
+        var noActive = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), null, null, Reference, new RetrainingOptions());
+        var otherClasses = PromotionGate.Decide(Metadata("v2") with { Classes = ["a", "b", "c"] }, Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), Reference, new RetrainingOptions());
+        var otherInput = PromotionGate.Decide(Metadata("v2") with { InputSize = [64, 64] }, Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), Reference, new RetrainingOptions());
+        var noReference = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), null, new RetrainingOptions());
         var partialReference = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]),
-            Reference with { Counts = new Dictionary<string, int> { ["with_mask"] = 10 } }, new RetrainOptions());
+            Reference with { Counts = new Dictionary<string, int> { ["with_mask"] = 10 } }, new RetrainingOptions());
 
-        Assert.Contains("no comparable active model", Assert.Single(noActive.Reasons));
-        Assert.Contains(otherClasses.Reasons, r => r.Contains("classes (a, b, c) differ from v1's"));
-        Assert.Contains(otherClasses.Reasons, r => r.Contains("has no images of a, b, c"));
-        Assert.Contains("input contract (64x64 RGB", Assert.Single(otherInput.Reasons));
-        Assert.Contains("no reference set", Assert.Single(noReference.Reasons));
-        Assert.Contains("no images of mask_weared_incorrect, without_mask", Assert.Single(partialReference.Reasons));
+        Assert.Equal(GateReasonKind.NoActiveModel, Assert.Single(noActive.Reasons).Kind);
+        Assert.Contains("no comparable active model", noActive.Reasons[0].Detail);
+        Assert.Equal([GateReasonKind.ClassesDiffer, GateReasonKind.ReferenceSetLacksClasses], otherClasses.Reasons.Select(r => r.Kind));
+        Assert.Contains("classes (a, b, c) differ from v1's", otherClasses.Reasons[0].Detail);
+        Assert.Contains("has no images of a, b, c", otherClasses.Reasons[1].Detail);
+        Assert.Equal(GateReasonKind.InputContractDiffers, Assert.Single(otherInput.Reasons).Kind);
+        Assert.Contains("input contract (64x64 RGB", otherInput.Reasons[0].Detail);
+        Assert.Equal(GateReasonKind.NoReferenceSet, Assert.Single(noReference.Reasons).Kind);
+        Assert.Equal(GateReasonKind.ReferenceSetLacksClasses, Assert.Single(partialReference.Reasons).Kind);
+        Assert.Contains("no images of mask_weared_incorrect, without_mask", partialReference.Reasons[0].Detail);
         Assert.All(new[] { noActive, otherClasses, otherInput, noReference, partialReference }, d => Assert.StartsWith("kept as candidate: ", d.Summary));
     }
 
+    [Fact]
+    public void Reasons_are_kind_and_detail_and_reasons_stored_as_text_by_earlier_versions_still_read()
+    {
+        var decision = Decide(Figures("v2", [7, 10, 10]), Figures("v1", [8, 8, 8]));
+        var json = FaceMask.Training.Common.Json.Serialize(decision);
+
+        Assert.Contains("\"kind\": \"class_recall_dropped\"", json);
+        Assert.Equal(decision.Reasons, FaceMask.Training.Common.Json.Deserialize<PromotionDecision>(json).Reasons);
+        var old = FaceMask.Training.Common.Json.Deserialize<PromotionDecision>("""{"promote": false, "summary": "kept as candidate: x", "reasons": ["x"]}""");
+        Assert.Equal([new GateReason(GateReasonKind.Recorded, "x")], old.Reasons);
+    }
+
     private static PromotionDecision Decide(ModelFigures candidate, ModelFigures active) =>
-        PromotionGate.Decide(Metadata(candidate.Version), candidate, Metadata(active.Version), active, Reference, new RetrainOptions());
+        PromotionGate.Decide(Metadata(candidate.Version), candidate, Metadata(active.Version), active, Reference, new RetrainingOptions());
 
     /// <summary>Figures of a model that gets <paramref name="correct"/>[c] of 10 images of class c right (the rest called the next class).</summary>
     private static ModelFigures Figures(string version, int[] correct)

@@ -79,7 +79,7 @@ public sealed class RegistryTests : IAsyncLifetime
         Assert.Equal(first.Id, running.Id);
         Assert.Equal(first.Id, started.Id);
 
-        var decision = new PromotionDecision(false, "kept as candidate: a reason", ["a reason"]);
+        var decision = new PromotionDecision(false, "kept as candidate: a reason", [new GateReason(GateReasonKind.MacroF1Lower, "a reason")]);
         await registry.SetRetrainJobIdsAsync(first.Id, new RetrainJobIds("1", "2", "3", "4"), Cancel);
         await registry.UpdateRetrainAsync(first with
         {
@@ -95,7 +95,7 @@ public sealed class RegistryTests : IAsyncLifetime
         Assert.Equal(new RetrainProgress(RetrainStage.Done, "finished", Attempt: 2), finished.Progress);
         Assert.Equal(decision.Summary, finished.Decision!.Summary);
         Assert.False(finished.Decision.Promote);
-        Assert.Equal(["a reason"], finished.Decision.Reasons);
+        Assert.Equal([new GateReason(GateReasonKind.MacroF1Lower, "a reason")], finished.Decision.Reasons);
         Assert.Equal(new RetrainJobIds("1", "2", "3", "4"), finished.JobIds);
         Assert.Equal("facemask-v2", finished.ResultVersion);
 

@@ -79,7 +79,7 @@ public sealed class RetrainSafetyTests
     public async Task Reference_images_and_their_copies_never_enter_a_training_split()
     {
         await using var environment = ServiceEnvironment.Create(Storage.Sqlite, initialModel: InitialModel.Trained);
-        await using var factory = environment.Start(new Dictionary<string, string?> { ["Training:Epochs"] = "1" });
+        await using var factory = environment.Start(new Dictionary<string, string?> { ["Retraining:Epochs"] = "1" });
         using var client = factory.CreateClient();
         await factory.WaitUntilReadyAsync(client);
 
@@ -140,7 +140,7 @@ public sealed class RetrainSafetyTests
     public async Task A_worker_killed_with_SIGKILL_during_training_is_recovered_within_two_minutes(Storage storage)
     {
         await using var environment = ServiceEnvironment.Create(storage);
-        var slow = new Dictionary<string, string?> { ["Training:Epochs"] = "200", ["Training:Patience"] = "200", ["Jobs:StalledAfterSeconds"] = "5" };
+        var slow = new Dictionary<string, string?> { ["Retraining:Epochs"] = "200", ["Retraining:Patience"] = "200", ["Jobs:StalledAfterSeconds"] = "5" };
         string statusUrl;
         await using (var doomed = environment.StartProcess(slow))
         {
@@ -152,7 +152,7 @@ public sealed class RetrainSafetyTests
         }
 
         // A new replica comes up with a short training configuration; first it reports the truth: stalled.
-        await using var survivor = environment.StartProcess(new Dictionary<string, string?> { ["Training:Epochs"] = "3", ["Jobs:StalledAfterSeconds"] = "5" });
+        await using var survivor = environment.StartProcess(new Dictionary<string, string?> { ["Retraining:Epochs"] = "3", ["Jobs:StalledAfterSeconds"] = "5" });
         await survivor.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         var alive = DateTime.UtcNow;
         await RetrainTests.WaitUntilAsync(async () => (await survivor.Client.GetFromJsonAsync<JsonElement>(statusUrl, Cancel)).GetProperty("health").GetString() == "Stalled", TimeSpan.FromSeconds(30), () => survivor.Output);
@@ -178,7 +178,7 @@ public sealed class RetrainSafetyTests
     public async Task Cancelling_during_training_stops_it_within_seconds_and_leaves_the_served_model(Storage storage)
     {
         await using var environment = ServiceEnvironment.Create(storage);
-        await using var factory = environment.Start(new Dictionary<string, string?> { ["Training:Epochs"] = "200", ["Training:Patience"] = "200" });
+        await using var factory = environment.Start(new Dictionary<string, string?> { ["Retraining:Epochs"] = "200", ["Retraining:Patience"] = "200" });
         using var client = factory.CreateClient();
         await factory.WaitUntilReadyAsync(client);
         var statusUrl = await RetrainTests.StartRetrainAsync(client);

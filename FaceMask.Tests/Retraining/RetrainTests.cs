@@ -22,7 +22,7 @@ public sealed class RetrainTests
         // The active model names every face wrongly; fine-tuning it on good data must beat it on
         // every class of the reference set, so the gate promotes.
         await using var environment = ServiceEnvironment.Create(storage, initialModel: InitialModel.Mislabelling);
-        await using var factory = environment.Start(new Dictionary<string, string?> { ["Training:Epochs"] = "10", ["Training:FineTune"] = "true" });
+        await using var factory = environment.Start(new Dictionary<string, string?> { ["Retraining:Epochs"] = "10", ["Retraining:FineTune"] = "true" });
         using var client = factory.CreateClient();
         await factory.WaitUntilReadyAsync(client);
         Assert.Equal("facemask-v1", (await client.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
@@ -100,7 +100,7 @@ public sealed class RetrainTests
     public async Task A_worse_model_stays_a_candidate_with_a_per_class_reason_and_activation_and_rollback_switch_every_replica(Storage storage)
     {
         await using var environment = ServiceEnvironment.Create(storage, initialModel: InitialModel.Trained);
-        var settings = new Dictionary<string, string?> { ["Training:FineTune"] = "true", ["Training:Epochs"] = "6" };
+        var settings = new Dictionary<string, string?> { ["Retraining:FineTune"] = "true", ["Retraining:Epochs"] = "6" };
         await using var replicaA = environment.Start(settings);
         await using var replicaB = environment.Start(settings);
         using var clientA = replicaA.CreateClient();
@@ -142,7 +142,7 @@ public sealed class RetrainTests
     public async Task A_retrain_interrupted_by_a_restart_is_retried_and_finishes(Storage storage)
     {
         await using var environment = ServiceEnvironment.Create(storage);
-        var slow = new Dictionary<string, string?> { ["Training:Epochs"] = "40", ["Training:Patience"] = "40" };
+        var slow = new Dictionary<string, string?> { ["Retraining:Epochs"] = "40", ["Retraining:Patience"] = "40" };
         string statusUrl;
         var first = environment.Start(slow);
         try
@@ -163,7 +163,7 @@ public sealed class RetrainTests
 
         Assert.False(Directory.Exists(Path.Combine(environment.Models, "facemask-v2"))); // no half-written model
 
-        await using var second = environment.Start(new Dictionary<string, string?> { ["Training:Epochs"] = "3" });
+        await using var second = environment.Start(new Dictionary<string, string?> { ["Retraining:Epochs"] = "3" });
         using var secondClient = second.CreateClient();
         var final = (await ServiceEnvironment.WaitForRetrainAsync(secondClient, statusUrl, TimeSpan.FromMinutes(4)))[^1];
         Assert.Equal("Succeeded", final.GetProperty("state").GetString());

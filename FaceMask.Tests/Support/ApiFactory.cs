@@ -59,9 +59,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public HttpClient CreateBrowserLikeClient() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = ClientOptions.BaseAddress };
 
-    /// <summary>Waits until /health/ready says a model is loaded.</summary>
-    public async Task WaitUntilReadyAsync(HttpClient client)
+    /// <summary>Waits until /health/ready says a model is loaded (asking through <paramref name="client"/>, or a client of its own).</summary>
+    public async Task WaitUntilReadyAsync(HttpClient? client = null)
     {
+        using var own = client is null ? CreateClient() : null;
+        client ??= own!;
         for (var attempt = 0; attempt < 300; attempt++)
         {
             if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)

@@ -100,12 +100,12 @@ public sealed class ServiceEnvironment : IAsyncDisposable
             ["Jobs:SqliteDirectory"] = directory.Combine("App_Data"),
             ["Jobs:PollSeconds"] = "0.2",
             ["Registry:PollSeconds"] = "0.3",
-            ["Training:Epochs"] = "4",
-            ["Training:InputSize"] = "32",
-            ["Training:BatchSize"] = "16",
-            ["Training:Patience"] = "10",
-            ["Training:FineTune"] = "false",
-            ["Training:LearningRate"] = "0.003",
+            ["Retraining:Epochs"] = "4",
+            ["Retraining:InputSize"] = "32",
+            ["Retraining:BatchSize"] = "16",
+            ["Retraining:Patience"] = "10",
+            ["Retraining:FineTune"] = "false",
+            ["Retraining:LearningRate"] = "0.003",
             ["RateLimiting:Enabled"] = "false",
         };
         if (Storage == Storage.Postgres)

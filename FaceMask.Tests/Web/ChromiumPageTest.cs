@@ -53,6 +53,14 @@ public abstract class ChromiumPageTest : PageTest
             }
         };
         Page.PageError += (_, error) => Problems.Add($"page error: {error}");
+        Page.Request += (_, request) =>
+        {
+            // The service works offline: no page may ask another host for anything (fonts, scripts, images).
+            if (Uri.TryCreate(request.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && !url.IsLoopback)
+            {
+                Problems.Add($"request to another host: {request.Method} {request.Url}");
+            }
+        };
         Page.RequestFailed += (_, request) => Problems.Add($"request failed: {request.Method} {request.Url} ({request.Failure})");
         Page.Response += (_, response) =>
         {

@@ -133,6 +133,27 @@ public sealed class WebPagesTests(WebServer server) : ChromiumPageTest, IClassFi
         AssertNoProblems();
     }
 
+    /// <summary>The API explorer and the job dashboard too: everything they load comes from this service (Scalar's default fonts would come from a public font host).</summary>
+    [Fact]
+    public async Task The_api_explorer_and_the_job_dashboard_load_nothing_from_another_host()
+    {
+        await Page.GotoAsync("/scalar/v1", new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await Expect(Page.Locator("body")).ToContainTextAsync("/api/detect", new() { Timeout = 30_000 }); // the document rendered
+        await Page.GotoAsync("/hangfire", new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await Expect(Page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("FaceMask jobs"));
+        AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task The_service_has_an_icon_where_browsers_look_for_one()
+    {
+        using var response = await server.Client.GetAsync("/favicon.ico", Cancel);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var icon = await response.Content.ReadAsByteArrayAsync(Cancel);
+        Assert.Equal(new byte[] { 0, 0, 1, 0 }, icon[..4]); // an ICO header
+    }
+
     [Fact]
     public async Task A_retrain_started_from_the_page_is_watched_to_its_decision_and_a_version_activated_from_the_models_page()
     {
@@ -140,7 +161,9 @@ public sealed class WebPagesTests(WebServer server) : ChromiumPageTest, IClassFi
         await Page.SelectOptionAsync("#label", "with_mask");
         await Page.SetInputFilesAsync("#files", Enumerable.Range(0, 3).Select(i => new FilePayload
         {
-            Name = $"new-{i}.jpg", MimeType = "image/jpeg", Buffer = TestImages.Face(MaskState.Correct, seed: 500 + i, size: 64),
+            Name = $"new-{i}.jpg",
+            MimeType = "image/jpeg",
+            Buffer = TestImages.Face(MaskState.Correct, seed: 500 + i, size: 64),
         }));
         await Page.ClickAsync("text=Add to the dataset");
         await Expect(Page.Locator("#add-result")).ToContainTextAsync("Added 3 images");
@@ -214,46 +237,27 @@ public sealed class WebPagesTests(WebServer server) : ChromiumPageTest, IClassFi
                 });
             }
             """, faces.EnumerateArray().Select(f => new
+        {
+            prediction = f.GetProperty("prediction").GetString(),
+            box = new
             {
-                prediction = f.GetProperty("prediction").GetString(),
-                box = new
-                {
-                    x = f.GetProperty("box").GetProperty("x").GetDouble(),
-                    y = f.GetProperty("box").GetProperty("y").GetDouble(),
-                    width = f.GetProperty("box").GetProperty("width").GetDouble(),
-                    height = f.GetProperty("box").GetProperty("height").GetDouble(),
-                },
-            }).ToArray());
+                x = f.GetProperty("box").GetProperty("x").GetDouble(),
+                y = f.GetProperty("box").GetProperty("y").GetDouble(),
+                width = f.GetProperty("box").GetProperty("width").GetDouble(),
+                height = f.GetProperty("box").GetProperty("height").GetDouble(),
+            },
+        }).ToArray());
 }
 
 /// <summary>With an admin key configured: a visitor sees the check page and read-only figures until signing in.</summary>
 [Collection(RetrainCollection.Name)]
-public sealed class AdminPagesTests : ChromiumPageTest, IAsyncLifetime
+public sealed class AdminPagesTests : OwnServicePageTest
 {
     private const string Key = "web-admin-key";
-    private ServiceEnvironment environment = null!;
-    private ApiFactory factory = null!;
 
-    public override BrowserNewContextOptions ContextOptions() => new() { BaseURL = factory.ClientOptions.BaseAddress.ToString().TrimEnd('/'), Locale = "en-US" };
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Admin:ApiKey"] = Key };
 
-    public override async ValueTask InitializeAsync()
-    {
-        environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 4, seed: 12);
-        factory = environment.Start(new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
-        using (var client = factory.CreateClient())
-        {
-            await factory.WaitUntilReadyAsync(client);
-        }
-
-        await base.InitializeAsync();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await factory.DisposeAsync();
-        await environment.DisposeAsync();
-    }
+    protected override ServiceEnvironment CreateEnvironment() => ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 4, seed: 12);
 
     [Fact]
     public async Task Admin_controls_appear_only_after_signing_in_with_the_key()
@@ -281,6 +285,57 @@ public sealed class AdminPagesTests : ChromiumPageTest, IAsyncLifetime
         await Page.ClickAsync("text=Sign out");
         await Page.GotoAsync("/retrain");
         await Expect(Page.Locator("#start-retrain")).ToHaveCountAsync(0);
+        AssertNoProblems();
+    }
+}
+
+/// <summary>Names the service does not choose (a model's classes, in its metadata and metrics) reach the pages as text, never as markup or script.</summary>
+[Collection(RetrainCollection.Name)]
+public sealed class HostileNamesPagesTests : OwnServicePageTest
+{
+    /// <summary>A class in a model's metadata and metrics: closes the JSON island and opens a script.</summary>
+    private const string ScriptClass = "</script><script>window.injected = 'model'</script>";
+
+    /// <summary>Another: an element with a handler.</summary>
+    private const string MarkupClass = "<img src=x onerror=\"window.injected = 'data'\">";
+
+    protected override ServiceEnvironment CreateEnvironment()
+    {
+        var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 3, seed: 13);
+        var trained = FaceMask.Training.Models.ModelFolder.Load(TestModels.Trained(environment.Models, "facemask-v1"));
+        var classes = new[] { ScriptClass, MarkupClass, trained.Metadata.Classes[2] };
+        var metrics = trained.Metrics! with
+        {
+            PerClass = trained.Metrics.PerClass.Select((c, i) => (Name: classes[i], c.Value)).ToDictionary(c => c.Name, c => c.Value),
+            ConfusionMatrix = trained.Metrics.ConfusionMatrix with { Labels = classes },
+        };
+        FaceMask.Training.Models.ModelFolder.Save(environment.InitialModel, trained.Model, trained.Metadata with { Classes = classes }, metrics, overwrite: true);
+        return environment;
+    }
+
+    [Fact]
+    public async Task A_class_name_that_closes_the_script_element_is_data_on_the_models_page()
+    {
+        await Page.GotoAsync("/models/facemask-v1");
+        await Expect(Page.Locator("#per-class")).ToBeVisibleAsync();
+
+        Assert.True(await Page.EvaluateAsync<bool>("window.injected === undefined"), "the class name ran as script");
+        var classes = await Page.EvaluateAsync<string[]>("Object.keys(JSON.parse(document.getElementById('model-data').textContent).test.per_class)");
+        Assert.Equal([ScriptClass, MarkupClass], classes[..2]);
+        AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task Class_names_like_markup_and_script_are_text_on_the_data_page()
+    {
+        await Page.GotoAsync("/data");
+
+        await Expect(Page.Locator("main")).ToContainTextAsync(MarkupClass);
+        await Expect(Page.Locator("main")).ToContainTextAsync(ScriptClass);
+        Assert.True(await Page.EvaluateAsync<bool>("window.injected === undefined"), "the folder name ran as script");
+        Assert.Equal(0, await Page.Locator("main img[src=x]").CountAsync());
+        var classes = await Page.EvaluateAsync<string[]>("JSON.parse(document.getElementById('data-counts').textContent).classes");
+        Assert.Equal([ScriptClass, MarkupClass], classes[..2]);
         AssertNoProblems();
     }
 }

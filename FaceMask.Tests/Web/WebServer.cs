@@ -24,7 +24,7 @@ public sealed class WebServer : IAsyncLifetime
         Factory = environment.Start(new Dictionary<string, string?>
         {
             ["Paths:FaceDetector"] = Path.Combine(RepositoryPaths.Root, "models", "blazeface", BlazeFaceDetector.FrontModelFile),
-            ["Training:Epochs"] = "4",
+            ["Retraining:Epochs"] = "4",
         });
         Client = Factory.CreateClient();
         await Factory.WaitUntilReadyAsync(Client);

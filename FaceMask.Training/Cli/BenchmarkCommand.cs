@@ -3,7 +3,6 @@ using System.Diagnostics;
 using FaceMask.Training.Detection;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 using FaceMask.Training.Synthetic;
 using Spectre.Console;
 

@@ -4,7 +4,6 @@ using FaceMask.Training.Common;
 using FaceMask.Training.Detection;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 
 namespace FaceMask.Training.Cli;
 

@@ -1,10 +1,8 @@
 using System.CommandLine;
 using FaceMask.Training.Common;
 using FaceMask.Training.Detection;
-using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 using Spectre.Console;
 
 namespace FaceMask.Training.Cli;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 
 namespace FaceMask.Training.Cli;
 

@@ -34,10 +34,10 @@ internal static class SynthesizeCommand
                 throw new ArgumentException("--per-class must be between 1 and 100,000.");
             }
 
-            var source = Path.Combine(parse.GetRequiredValue(data), FacePainting.WithoutMask);
+            var source = Path.Combine(parse.GetRequiredValue(data), MaskClasses.WithoutMask);
             var files = Directory.Exists(source)
                 ? Directory.EnumerateFiles(source).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToList()
-                : throw new DirectoryNotFoundException($"'{source}' does not exist: synthesize paints the dataset's {FacePainting.WithoutMask} faces.");
+                : throw new DirectoryNotFoundException($"'{source}' does not exist: synthesize paints the dataset's {MaskClasses.WithoutMask} faces.");
             if (files.Count == 0)
             {
                 throw new ArgumentException($"'{source}' has no images.");
@@ -63,9 +63,9 @@ internal static class SynthesizeCommand
 
         var order = Enumerable.Range(0, files.Count).ToArray();
         new Random(seed).Shuffle(order);
-        const int sheetTiles = 96;
+        const int SheetTiles = 96;
         var written = new (string Path, bool Detected)[plan.Count];
-        var tiles = new (Mat Image, string Caption)[Math.Min(sheetTiles, plan.Count)];
+        var tiles = new (Mat Image, string Caption)[Math.Min(SheetTiles, plan.Count)];
         Parallel.For(0, plan.Count, i =>
         {
             var file = files[order[i % order.Length]];

@@ -30,7 +30,7 @@ public sealed class ReferenceSet(string root)
     }
 
     /// <summary>The newest version, or null when the set has never been seeded.</summary>
-    public ReferenceVersion? Current() => Versions().LastOrDefault();
+    public ReferenceVersion? Current() => Versions() is [.., var last] ? last : null;
 
     /// <summary>
     /// Adds images and writes a new version (the current one plus the new images); images already in

@@ -1,3 +1,4 @@
+using FaceMask.Training.Common;
 using OpenCvSharp;
 
 namespace FaceMask.Training.Detection;
@@ -51,9 +52,9 @@ public static class FaceAnnotator
         {
             var colour = face.Prediction switch
             {
-                "with_mask" => new Scalar(60, 180, 60),
-                "mask_weared_incorrect" => new Scalar(0, 150, 255),
-                "without_mask" => new Scalar(40, 40, 220),
+                MaskClasses.WithMask => new Scalar(60, 180, 60),
+                MaskClasses.Incorrect => new Scalar(0, 150, 255),
+                MaskClasses.WithoutMask => new Scalar(40, 40, 220),
                 _ => new Scalar(200, 200, 200),
             };
             var box = new Rect((int)face.Box.X, (int)face.Box.Y, (int)face.Box.Width, (int)face.Box.Height);

@@ -1,5 +1,5 @@
-using FaceMask.Training.Imaging;
 using FaceMask.Training.Evaluation;
+using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
 using OpenCvSharp;
 

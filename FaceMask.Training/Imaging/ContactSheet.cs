@@ -12,12 +12,12 @@ public static class ContactSheet
             throw new ArgumentException("A contact sheet needs at least one image.");
         }
 
-        const int captionHeight = 16;
+        const int CaptionHeight = 16;
         var rows = (tiles.Count + columns - 1) / columns;
-        using var sheet = new Mat(rows * (tileSide + captionHeight), Math.Min(columns, tiles.Count) * tileSide, MatType.CV_8UC3, new Scalar(255, 255, 255));
+        using var sheet = new Mat(rows * (tileSide + CaptionHeight), Math.Min(columns, tiles.Count) * tileSide, MatType.CV_8UC3, new Scalar(255, 255, 255));
         for (var i = 0; i < tiles.Count; i++)
         {
-            var (x, y) = ((i % columns) * tileSide, (i / columns) * (tileSide + captionHeight));
+            var (x, y) = ((i % columns) * tileSide, (i / columns) * (tileSide + CaptionHeight));
             using var resized = new Mat();
             Cv2.Resize(tiles[i].Image, resized, new Size(tileSide, tileSide), 0, 0, InterpolationFlags.Area);
             using (var target = new Mat(sheet, new Rect(x, y, tileSide, tileSide)))
@@ -25,7 +25,7 @@ public static class ContactSheet
                 resized.CopyTo(target);
             }
 
-            Cv2.PutText(sheet, tiles[i].Caption, new Point(x + 2, y + tileSide + captionHeight - 4), HersheyFonts.HersheySimplex, 0.33, Scalar.Black, 1, LineTypes.AntiAlias);
+            Cv2.PutText(sheet, tiles[i].Caption, new Point(x + 2, y + tileSide + CaptionHeight - 4), HersheyFonts.HersheySimplex, 0.33, Scalar.Black, 1, LineTypes.AntiAlias);
         }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));

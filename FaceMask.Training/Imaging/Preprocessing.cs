@@ -14,6 +14,7 @@ public enum ColorOrder
 /// </summary>
 public sealed record Preprocessing(int Height, int Width, ColorOrder ColorOrder = ColorOrder.Rgb, float Scale = 1f / 255f, float Offset = 0f)
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "The channel count belongs to the preprocessing: a greyscale input will have one.")]
     public int Channels => 3;
 
     /// <summary>Number of floats in one input tensor.</summary>

@@ -275,7 +275,7 @@ public static class KerasConfig
     {
         public InvalidDataException Error(string message) => new($"Layer '{name}' ({className}) {message}.");
 
-        public KerasLayer Conv2D()
+        public Conv2DSpec Conv2D()
         {
             RequireChannelsLast();
             RequireUnitDilation("dilation_rate");
@@ -287,14 +287,14 @@ public static class KerasConfig
             return new Conv2DSpec(name, Int("filters"), ConvWindow(), Activation(), Bool("use_bias", true));
         }
 
-        public KerasLayer DepthwiseConv2D()
+        public DepthwiseConv2DSpec DepthwiseConv2D()
         {
             RequireChannelsLast();
             RequireUnitDilation("dilation_rate");
             return new DepthwiseConv2DSpec(name, ConvWindow(), Int("depth_multiplier", 1), Activation(), Bool("use_bias", true));
         }
 
-        public KerasLayer SeparableConv2D()
+        public SeparableConv2DSpec SeparableConv2D()
         {
             RequireChannelsLast();
             RequireUnitDilation("dilation_rate");
@@ -309,7 +309,7 @@ public static class KerasConfig
             return new Window(poolHeight, poolWidth, strides.Item1, strides.Item2, PaddingOption());
         }
 
-        public KerasLayer GlobalPooling(PoolKind kind)
+        public GlobalPooling2DSpec GlobalPooling(PoolKind kind)
         {
             RequireChannelsLast();
             if (Bool("keepdims", false))
@@ -320,7 +320,7 @@ public static class KerasConfig
             return new GlobalPooling2DSpec(name, kind);
         }
 
-        public KerasLayer BatchNormalization()
+        public BatchNormalizationSpec BatchNormalization()
         {
             var axis = config["axis"] switch
             {
@@ -337,7 +337,7 @@ public static class KerasConfig
             return new BatchNormalizationSpec(name, Float("epsilon", 1e-3f), Float("momentum", 0.99f), Bool("center", true), Bool("scale", true));
         }
 
-        public KerasLayer SoftmaxLayer()
+        public ActivationSpec SoftmaxLayer()
         {
             if (config["axis"] is { } axis && axis.GetValue<int>() != -1)
             {
@@ -347,7 +347,7 @@ public static class KerasConfig
             return new ActivationSpec(name, Keras.Activation.Softmax, "Softmax");
         }
 
-        public KerasLayer ReLU()
+        public ReLUSpec ReLU()
         {
             if (Float("threshold", 0) != 0)
             {
@@ -358,7 +358,7 @@ public static class KerasConfig
             return new ReLUSpec(name, maxValue, Float("negative_slope", 0));
         }
 
-        public KerasLayer Flatten()
+        public FlattenSpec Flatten()
         {
             RequireChannelsLast();
             return new FlattenSpec(name);

@@ -155,7 +155,7 @@ public static class KerasH5
         return chunks;
     }
 
-    private static IReadOnlyList<string> ReadStringArray(IH5Attribute attribute) =>
+    private static string[] ReadStringArray(IH5Attribute attribute) =>
         attribute.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength
             ? attribute.Read<string[]>().Select(s => s.TrimEnd('\0')).ToArray()
             : []; // Keras' empty float array for "no weights"

@@ -20,7 +20,7 @@ internal sealed class EpochPlan
         this.train = train;
         this.options = options;
         var painting = options.PaintRatio > 0 && FacePainting.Supports(train.Classes);
-        var withoutMask = painting ? train.Classes.ToList().IndexOf(FacePainting.WithoutMask) : -1;
+        var withoutMask = painting ? train.Classes.ToList().IndexOf(MaskClasses.WithoutMask) : -1;
         noMask = Enumerable.Range(0, train.Count).Where(i => train.Labels[i] == withoutMask).ToArray();
         paintLabels = Enum.GetValues<FacePaint>().Select(p => painting ? train.Classes.ToList().IndexOf(FacePainting.ClassName(p)) : -1).ToArray();
         Painted = noMask.Length == 0 ? 0 : (int)Math.Round(train.Count * options.PaintRatio);

@@ -67,7 +67,7 @@ public static class Shifts
 
     private static IEnumerable<(Mat Image, string Class)> Painted(ShiftInput input, bool zoomOut)
     {
-        if (input.Class != FacePainting.WithoutMask)
+        if (input.Class != MaskClasses.WithoutMask)
         {
             yield break; // painted rows are made from no-mask faces only
         }

@@ -1,13 +1,9 @@
 using System.Diagnostics;
-using FaceMask.Training.Common;
-using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Keras;
-using FaceMask.Training.Painting;
 using FaceMask.Training.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace FaceMask.Training.Learning;
 

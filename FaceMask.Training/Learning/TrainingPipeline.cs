@@ -34,8 +34,8 @@ public static class TrainingPipeline
         var manifest = File.Exists(manifestPath) ? SplitManifest.Load(split) : null;
         var classes = request.Parent?.Metadata.Classes
             ?? manifest?.Classes
-            ?? (Directory.Exists(Path.Combine(split, "train"))
-                ? Directory.EnumerateDirectories(Path.Combine(split, "train")).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            ?? (Directory.Exists(Path.Combine(split, SplitPart.Train.FolderName()))
+                ? Directory.EnumerateDirectories(Path.Combine(split, SplitPart.Train.FolderName())).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
                 : throw new DirectoryNotFoundException($"'{split}' has no train/ folder: run `facemask split` first."));
 
         var spec = request.Parent?.Model.Spec ?? Architectures.Create(request.Architecture, request.InputSize, classes.Count);
@@ -43,9 +43,9 @@ public static class TrainingPipeline
 
         progress?.Report(new PipelineProgress(TrainingStage.Loading, "Loading images"));
         var trainSide = (int)Math.Round(preprocessing.Width * Trainer.TrainingImageMargin);
-        var train = LabelledImages.Load(Path.Combine(split, "train"), classes, trainSide);
-        var validation = LabelledImages.Load(Path.Combine(split, "val"), classes, EvaluationSide(preprocessing));
-        var test = LabelledImages.Load(Path.Combine(split, "test"), classes, EvaluationSide(preprocessing));
+        var train = LabelledImages.Load(Path.Combine(split, SplitPart.Train.FolderName()), classes, trainSide);
+        var validation = LabelledImages.Load(Path.Combine(split, SplitPart.Val.FolderName()), classes, EvaluationSide(preprocessing));
+        var test = LabelledImages.Load(Path.Combine(split, SplitPart.Test.FolderName()), classes, EvaluationSide(preprocessing));
         cancellationToken.ThrowIfCancellationRequested();
 
         progress?.Report(new PipelineProgress(TrainingStage.LocatingFaces, "Locating faces"));

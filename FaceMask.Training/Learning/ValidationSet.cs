@@ -1,3 +1,4 @@
+using FaceMask.Training.Common;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Painting;
 
@@ -25,7 +26,7 @@ public sealed record ValidationSet(IReadOnlyList<string> Classes, float[] Inputs
         var shifted = Shifts.All.Skip(1).ToList(); // every row but as_is
         var plain = shifted.Where(s => !s.Paints).ToList();
         var (inputs, labels) = ShiftedInputs.Of(
-            i => painting && images.Classes[images.Labels[i]] == FacePainting.WithoutMask ? shifted[i % shifted.Count] : plain[i % plain.Count],
+            i => painting && images.Classes[images.Labels[i]] == MaskClasses.WithoutMask ? shifted[i % shifted.Count] : plain[i % plain.Count],
             images, faces, preprocessing);
         var asIs = Trainer.Inputs(images, preprocessing);
         return new ValidationSet(images.Classes, [.. asIs, .. inputs], [.. images.Labels, .. labels]);

@@ -71,7 +71,7 @@ public sealed record FaceGeometry(Rect2f Box, Point2f ImageLeftEye, Point2f Imag
     /// </summary>
     public static FaceGeometry Locate(Mat bgr, BlazeFaceDetector? detector)
     {
-        var face = detector?.Detect(bgr, MinDetectionScore).FirstOrDefault();
+        var face = detector?.Detect(bgr, MinDetectionScore) is [var first, ..] ? first : null;
         return face is null ? Aligned(bgr.Width, bgr.Height) : FromDetection(face);
     }
 

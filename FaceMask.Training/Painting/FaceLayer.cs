@@ -21,10 +21,10 @@ internal static class FaceLayer
             throw new ArgumentException("Painting needs a continuous 8-bit BGR image.");
         }
 
-        const int shift = 4; // sub-pixel vertices: faces are small, a pixel matters
+        const int Shift = 4; // sub-pixel vertices: faces are small, a pixel matters
         using var coverage = new Mat(bgr.Size(), MatType.CV_8UC1, Scalar.Black);
-        var points = polygons.Select(p => p.Select(q => new Point(q.X * (1 << shift), q.Y * (1 << shift)))).ToArray();
-        Cv2.FillPoly(coverage, points, Scalar.White, LineTypes.AntiAlias, shift);
+        var points = polygons.Select(p => p.Select(q => new Point(q.X * (1 << Shift), q.Y * (1 << Shift)))).ToArray();
+        Cv2.FillPoly(coverage, points, Scalar.White, LineTypes.AntiAlias, Shift);
         var sigma = Math.Max(0.3, softness * face.EyeDistance * 0.025);
         Cv2.GaussianBlur(coverage, coverage, new Size(0, 0), sigma);
 

@@ -1,3 +1,4 @@
+using FaceMask.Training.Common;
 using FaceMask.Training.Detection;
 using OpenCvSharp;
 
@@ -20,20 +21,16 @@ public enum FacePaint
 /// </summary>
 public static class FacePainting
 {
-    public const string WithMask = "with_mask";
-    public const string Incorrect = "mask_weared_incorrect";
-    public const string WithoutMask = "without_mask";
-
     /// <summary>Painting needs the three classes it paints into.</summary>
     public static bool Supports(IReadOnlyList<string> classes) =>
-        classes.Contains(WithMask) && classes.Contains(Incorrect) && classes.Contains(WithoutMask);
+        MaskClasses.All.All(classes.Contains);
 
     /// <summary>The class a paint makes.</summary>
     public static string ClassName(FacePaint paint) => paint switch
     {
-        FacePaint.OverNose => WithMask,
-        FacePaint.Lookalike => WithoutMask,
-        _ => Incorrect,
+        FacePaint.OverNose => MaskClasses.WithMask,
+        FacePaint.Lookalike => MaskClasses.WithoutMask,
+        _ => MaskClasses.Incorrect,
     };
 
     /// <summary>

@@ -1,3 +1,4 @@
+using FaceMask.Training.Common;
 using OpenCvSharp;
 
 namespace FaceMask.Training.Painting;
@@ -16,7 +17,7 @@ public sealed record PaintedMask(MaskPosition Position, MaskStyle Style, Point2f
 public static class MaskPainter
 {
     /// <summary>The class a position makes: a mask over the nose is worn correctly, anything lower is not.</summary>
-    public static string ClassName(MaskPosition position) => position == MaskPosition.OverNose ? "with_mask" : "mask_weared_incorrect";
+    public static string ClassName(MaskPosition position) => position == MaskPosition.OverNose ? MaskClasses.WithMask : MaskClasses.Incorrect;
 
     /// <summary>Paints a mask of a random style at <paramref name="position"/>.</summary>
     public static PaintedMask Paint(Mat bgr, FaceGeometry face, MaskPosition position, Random random) =>
@@ -102,7 +103,7 @@ public static class MaskPainter
 
     internal static Point2f[] Outline(FaceGeometry face, MaskLayout layout, MaskShape shape, MaskPosition position)
     {
-        const int steps = 10;
+        const int Steps = 10;
         var height = layout.Bottom - layout.Top;
         var (leftScale, rightScale) = (1 + (1.5 * layout.Turn), 1 - (1.5 * layout.Turn));
 
@@ -136,29 +137,29 @@ public static class MaskPainter
         };
 
         var points = new List<Point2f>();
-        for (var i = 0; i <= steps; i++)
+        for (var i = 0; i <= Steps; i++)
         {
-            var x = -1 + (2.0 * i / steps);
+            var x = -1 + (2.0 * i / Steps);
             var u = Centre(0) + (x * HalfWidth(0, Math.Sign(x)));
             points.Add(face.ToImage(u, layout.Top + (TopEdge(x) * height)));
         }
 
-        for (var i = 1; i < steps; i++)
+        for (var i = 1; i < Steps; i++)
         {
-            var t = (double)i / steps;
+            var t = (double)i / Steps;
             points.Add(face.ToImage(Centre(t) + HalfWidth(t, 1), layout.Top + (t * height)));
         }
 
-        for (var i = steps; i >= 0; i--)
+        for (var i = Steps; i >= 0; i--)
         {
-            var x = -1 + (2.0 * i / steps);
+            var x = -1 + (2.0 * i / Steps);
             var u = Centre(1) + (x * HalfWidth(1, Math.Sign(x)));
             points.Add(face.ToImage(u, layout.Bottom + (BottomEdge(x) * height)));
         }
 
-        for (var i = steps - 1; i > 0; i--)
+        for (var i = Steps - 1; i > 0; i--)
         {
-            var t = (double)i / steps;
+            var t = (double)i / Steps;
             points.Add(face.ToImage(Centre(t) - HalfWidth(t, -1), layout.Top + (t * height)));
         }
 

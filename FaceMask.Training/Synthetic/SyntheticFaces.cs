@@ -26,9 +26,9 @@ public static class SyntheticFaces
 {
     public static string ClassName(MaskState state) => state switch
     {
-        MaskState.Correct => "with_mask",
-        MaskState.Incorrect => "mask_weared_incorrect",
-        MaskState.None => "without_mask",
+        MaskState.Correct => MaskClasses.WithMask,
+        MaskState.Incorrect => MaskClasses.Incorrect,
+        MaskState.None => MaskClasses.WithoutMask,
         _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
-using FaceMask.Training.Onnx;
 using FaceMask.Training.Synthetic;
 using Microsoft.AspNetCore.WebUtilities;
 using OpenCvSharp;

@@ -1,12 +1,10 @@
 using FaceMask.Api.Datasets;
-using FaceMask.Api.Endpoints;
 using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Security;
-using FaceMask.Training.Common;
 using FaceMask.Training.Data;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.StaticFiles;
 
 namespace FaceMask.Api.Web.Pages;
 
@@ -32,7 +30,7 @@ public sealed class DataModel(DatasetStore store, ServicePaths paths, AdminAcces
         Admin = access.IsAdmin(HttpContext);
     }
 
-    public string ChartData() => Json.Serialize(Counts);
+    public object ChartData() => Counts;
 
     /// <summary>Near-duplicate groups of Dataset/ and DatasetNew/ (a scan of every image: seconds to a minute), as a partial for htmx.</summary>
     public async Task<IActionResult> OnGetGroupsAsync(CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using FaceMask.Api.Registry;
 using FaceMask.Api.Security;
-using FaceMask.Training.Common;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -58,12 +57,12 @@ public sealed class ModelsModel(IModelRegistry registry, AdminAccess access) : P
             ? new JsonResult(ModelDetails.Read(record.Path).History)
             : NotFound();
 
-    /// <summary>The selected version's figures for the charts, as JSON in the page.</summary>
-    public string ChartData() => Json.Serialize(new
+    /// <summary>The selected version's figures for the charts (the page writes them as a <see cref="JsonIsland"/>).</summary>
+    public object ChartData() => new
     {
         Version = Selected?.Version,
         Test = Details?.Test is { } test ? new { test.PerClass, test.ConfusionMatrix } : null,
         Reference = Selected?.Evaluation?.Reference is { } reference ? new { reference.PerClass, reference.ConfusionMatrix } : null,
         History = Details?.History,
-    });
+    };
 }

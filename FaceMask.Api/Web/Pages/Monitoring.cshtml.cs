@@ -1,4 +1,5 @@
 using FaceMask.Api.Inference;
+using FaceMask.Api.Monitoring;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

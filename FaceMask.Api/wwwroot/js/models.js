@@ -3,10 +3,8 @@
 "use strict";
 (() => {
     const data = JSON.parse(document.getElementById("model-data").textContent);
-    const { colour, label } = window.FaceMask;
-    Chart.defaults.font.family = "system-ui, sans-serif";
-    Chart.defaults.color = "#1b1f24";
-    Chart.defaults.animation = false; // charts appear at once: no motion to sit through
+    const { colour, label, charts } = window.FaceMask;
+    const [blue, violet, , green] = charts.palette;
 
     const test = data.test;
     if (test) {
@@ -16,12 +14,12 @@
             data: {
                 labels: classes.map(label),
                 datasets: [
-                    { label: "precision", data: classes.map(c => test.per_class[c].precision), backgroundColor: "#0a58ca" },
-                    { label: "recall", data: classes.map(c => test.per_class[c].recall), backgroundColor: "#6f42c1" },
-                    { label: "F1", data: classes.map(c => test.per_class[c].f1), backgroundColor: "#1a7f37" },
+                    { label: "precision", data: classes.map(c => test.per_class[c].precision), backgroundColor: blue },
+                    { label: "recall", data: classes.map(c => test.per_class[c].recall), backgroundColor: violet },
+                    { label: "F1", data: classes.map(c => test.per_class[c].f1), backgroundColor: green },
                 ],
             },
-            options: { maintainAspectRatio: false, scales: { y: { min: 0, max: 1 } } },
+            options: { scales: { y: { min: 0, max: 1 } } },
         });
 
         const names = test.confusion_matrix.labels;
@@ -42,7 +40,6 @@
                 }],
             },
             options: {
-                maintainAspectRatio: false,
                 plugins: {
                     legend: { display: false },
                     tooltip: { callbacks: { title: () => "", label: c => `true ${c.raw.y}, predicted ${c.raw.x}: ${c.raw.v}` } },
@@ -72,24 +69,10 @@
     }
 
     if (data.history && data.history.length) {
-        new Chart(document.getElementById("curves"), {
-            type: "line",
-            data: {
-                labels: data.history.map(e => e.epoch),
-                datasets: [
-                    { label: "training loss", data: data.history.map(e => e.train_loss), borderColor: "#0a58ca", yAxisID: "loss" },
-                    { label: "validation loss", data: data.history.map(e => e.val_loss), borderColor: "#6f42c1", yAxisID: "loss" },
-                    { label: "validation macro-F1", data: data.history.map(e => e.val_macro_f1), borderColor: colour("with_mask"), yAxisID: "f1" },
-                ],
-            },
-            options: {
-                maintainAspectRatio: false,
-                scales: {
-                    x: { title: { display: true, text: "epoch" } },
-                    loss: { position: "left", title: { display: true, text: "loss" } },
-                    f1: { position: "right", min: 0, max: 1, title: { display: true, text: "macro-F1" }, grid: { drawOnChartArea: false } },
-                },
-            },
-        });
+        charts.curves(document.getElementById("curves"), data.history.map(e => e.epoch), [
+            { label: "training loss", data: data.history.map(e => e.train_loss), borderColor: blue, yAxisID: "loss" },
+            { label: "validation loss", data: data.history.map(e => e.val_loss), borderColor: violet, yAxisID: "loss" },
+            { label: "validation macro-F1", data: data.history.map(e => e.val_macro_f1), borderColor: colour("with_mask"), yAxisID: "f1" },
+        ]);
     }
 })();

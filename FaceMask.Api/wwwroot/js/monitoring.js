@@ -2,19 +2,17 @@
 // from /monitoring?handler=Series every 5 s.
 "use strict";
 (() => {
-    Chart.defaults.animation = false; // charts appear at once: no motion to sit through
-    const { colour, label, request } = window.FaceMask;
-    const palette = ["#0a58ca", "#6f42c1", "#b35900"];
+    const { colour, label, request, charts: { palette } } = window.FaceMask;
     const time = point => new Date(point.time).toLocaleTimeString();
     const predictions = new Chart(document.getElementById("predictions-chart"), {
         type: "line",
         data: { labels: [], datasets: [] },
-        options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, title: { display: true, text: "per second" } } } },
+        options: { scales: { y: { min: 0, title: { display: true, text: "per second" } } } },
     });
     const latency = new Chart(document.getElementById("latency-chart"), {
         type: "line",
         data: { labels: [], datasets: [] },
-        options: { maintainAspectRatio: false, animation: false, spanGaps: true, scales: { y: { min: 0, title: { display: true, text: "ms" } } } },
+        options: { spanGaps: true, scales: { y: { min: 0, title: { display: true, text: "ms" } } } },
     });
 
     async function refresh() {

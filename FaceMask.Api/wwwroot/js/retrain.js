@@ -2,8 +2,7 @@
 // GET /api/jobs/{id} every second; the chart grows one point per finished epoch.
 "use strict";
 (() => {
-    Chart.defaults.animation = false; // charts appear at once: no motion to sit through
-    const { request, show } = window.FaceMask;
+    const { request, show, charts } = window.FaceMask;
     const ended = ["Succeeded", "Failed", "Cancelled"];
     const $ = id => document.getElementById(id);
 
@@ -75,21 +74,10 @@
         $("watch").hidden = false;
         $("watch-id").textContent = id.slice(0, 8);
         chart?.destroy();
-        chart = new Chart($("watch-chart"), {
-            type: "line",
-            data: { labels: [], datasets: [
-                { label: "training loss", data: [], borderColor: "#0a58ca", yAxisID: "loss" },
-                { label: "validation macro-F1", data: [], borderColor: "#1a7f37", yAxisID: "f1" },
-            ] },
-            options: {
-                maintainAspectRatio: false, animation: false,
-                scales: {
-                    x: { title: { display: true, text: "epoch" } },
-                    loss: { position: "left", title: { display: true, text: "loss" } },
-                    f1: { position: "right", min: 0, max: 1, grid: { drawOnChartArea: false }, title: { display: true, text: "macro-F1" } },
-                },
-            },
-        });
+        chart = charts.curves($("watch-chart"), [], [
+            { label: "training loss", data: [], borderColor: charts.palette[0], yAxisID: "loss" },
+            { label: "validation macro-F1", data: [], borderColor: charts.palette[3], yAxisID: "f1" },
+        ]);
         $("watch").scrollIntoView({ behavior: "smooth", block: "start" });
         poll(id);
     }

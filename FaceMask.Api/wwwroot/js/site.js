@@ -2,24 +2,30 @@
 "use strict";
 window.FaceMask = (() => {
 
-    const colours = { with_mask: "#1a7f37", mask_weared_incorrect: "#b35900", without_mask: "#c62828" };
-    const labels = { with_mask: "mask worn correctly", mask_weared_incorrect: "mask worn incorrectly", without_mask: "no mask" };
+    // The classes the service knows, with their label and colour (Web/ClassDisplay.cs, written into the layout).
+    const known = JSON.parse(document.getElementById("known-classes").textContent);
 
     /** The colour of a class (a fixed hue per known class, grey otherwise). */
-    const colour = name => colours[name] ?? "#555";
+    const colour = name => known[name]?.colour ?? "#555";
 
     /** A human label of a class name. */
-    const label = name => labels[name] ?? name.replaceAll("_", " ");
+    const label = name => known[name]?.label ?? name.replaceAll("_", " ");
 
-    /** The readable message of a failed response: ProblemDetails' detail or title, never raw JSON. */
-    async function problem(response) {
+    /** The readable message of a failed answer: its ProblemDetails' detail or title, never raw JSON. */
+    function messageOf(status, body) {
+        if (status === 0) {
+            return "The service could not be reached.";
+        }
         try {
-            const body = await response.json();
-            return body.detail || body.title || `The service answered ${response.status}.`;
+            const problem = JSON.parse(body);
+            return problem.detail || problem.title || `The service answered ${status}.`;
         } catch {
-            return `The service answered ${response.status} ${response.statusText}.`;
+            return `The service answered ${status}.`;
         }
     }
+
+    /** The readable message of a failed fetch response. */
+    const problem = async response => messageOf(response.status, await response.text());
 
     /** fetch that throws an Error with a readable message when the answer is not 2xx. */
     async function request(url, options) {
@@ -42,18 +48,8 @@ window.FaceMask = (() => {
 
     const percent = value => `${(value * 100).toFixed(1)}%`;
 
-    /** The readable message of an htmx request that failed (its ProblemDetails, never raw JSON). */
-    function htmxProblem(detail) {
-        if (!detail.xhr || detail.xhr.status === 0) {
-            return "The service could not be reached.";
-        }
-        try {
-            const body = JSON.parse(detail.xhr.responseText);
-            return body.detail || body.title || `The service answered ${detail.xhr.status}.`;
-        } catch {
-            return `The service answered ${detail.xhr.status}.`;
-        }
-    }
+    /** The readable message of an htmx request that failed. */
+    const htmxProblem = detail => messageOf(detail.xhr?.status ?? 0, detail.xhr?.responseText ?? "");
 
     /** After an Activate button's request: say what happened, and refresh what shows the registry. */
     function afterActivate(event) {
@@ -72,5 +68,5 @@ window.FaceMask = (() => {
         }
     }
 
-    return { colour, label, problem, request, show, percent, htmxProblem, afterActivate };
+    return { colour, label, request, show, percent, afterActivate };
 })();

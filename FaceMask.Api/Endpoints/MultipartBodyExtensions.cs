@@ -1,7 +1,0 @@
-namespace FaceMask.Api.Endpoints;
-
-/// <summary>Declaring multipart bodies on routes.</summary>
-public static class MultipartBodyExtensions
-{
-    public static RouteHandlerBuilder AcceptsMultipart(this RouteHandlerBuilder route, params MultipartField[] fields) => route.WithMetadata(new MultipartBody(fields));
-}

@@ -1,4 +1,0 @@
-namespace FaceMask.Api.Endpoints;
-
-/// <summary>One field of a route's multipart request body, for the OpenAPI document.</summary>
-public sealed record MultipartField(string Name, MultipartFieldKind Kind, string Description, bool Required = false);

@@ -1,4 +1,0 @@
-namespace FaceMask.Api.Endpoints;
-
-/// <summary><c>GET /api/reference</c>: the current version and the history.</summary>
-public sealed record ReferenceSetResponse(ReferenceVersionSummary? Current, IReadOnlyList<ReferenceVersionSummary> Versions);

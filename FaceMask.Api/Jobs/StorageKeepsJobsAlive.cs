@@ -1,9 +1,0 @@
-namespace FaceMask.Api.Jobs;
-
-/// <summary>Hangfire.PostgreSql slides the invisibility timeout itself (<c>UseSlidingInvisibilityTimeout</c>).</summary>
-public sealed class StorageKeepsJobsAlive : IJobKeepAlive
-{
-    public void Touch(string jobId)
-    {
-    }
-}

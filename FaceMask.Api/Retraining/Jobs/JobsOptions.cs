@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FaceMask.Api.Retraining.Jobs;
+
+/// <summary><c>Jobs:*</c>: the Hangfire server of this replica.</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>PostgreSQL schema of Hangfire's tables.</summary>
+    public string Schema { get; set; } = "hangfire";
+
+    /// <summary>How often idle workers look for queued jobs (seconds).</summary>
+    [Range(0.1, 60)]
+    public double PollSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// After a crash, a job that was running becomes visible to live servers again this long after
+    /// its worker's last heartbeat (minutes). Running stages keep their jobs invisible by a heartbeat
+    /// (PostgreSQL: the storage's sliding invisibility timeout; SQLite: <see cref="SqliteQueueKeepAlive"/>),
+    /// so this bounds recovery time, not stage length. A graceful stop re-queues at once.
+    /// </summary>
+    [Range(0.1, 1440)]
+    public double InvisibilityTimeoutMinutes { get; set; } = 1;
+
+    /// <summary>How often a running stage records that its worker is alive (seconds).</summary>
+    [Range(0.1, 600)]
+    public double HeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>A processing retrain without a heartbeat for this long is reported as stalled (seconds).</summary>
+    [Range(1, 3600)]
+    public double StalledAfterSeconds { get; set; } = 30;
+
+    /// <summary>Folder of the embedded SQLite files (job storage and registry) when no PostgreSQL connection string is set.</summary>
+    public string SqliteDirectory { get; set; } = "App_Data";
+
+    public TimeSpan Poll => TimeSpan.FromSeconds(PollSeconds);
+
+    public TimeSpan InvisibilityTimeout => TimeSpan.FromMinutes(InvisibilityTimeoutMinutes);
+}
