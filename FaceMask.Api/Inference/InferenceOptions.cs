@@ -11,7 +11,7 @@ public sealed class InferenceOptions
     /// Largest batch one ONNX Runtime call takes. Small by measurement: on CPU a batch costs about
     /// its images' time one by one, and every request in it waits for the whole call; 2 served
     /// 2,100-2,400 requests/s saturated against 1,670 with 32, and held 1,000/s paced with a p99
-    /// of 51-54 ms against 64-79 ms (bench/run.sh, README's performance section).
+    /// of 51-54 ms against 64-79 ms (bench/run.sh, docs/performance.md).
     /// </summary>
     [Range(1, 1024)]
     public int MaxBatchSize { get; set; } = 2;

@@ -23,7 +23,7 @@ public sealed class PathsOptions
     [Required]
     public string Models { get; set; } = "models";
 
-    /// <summary>The reference evaluation set (images no training run uses; see README).</summary>
+    /// <summary>The reference evaluation set (images no training run uses; see docs/api.md).</summary>
     [Required]
     public string ReferenceSet { get; set; } = "ReferenceSet";
 

@@ -14,7 +14,7 @@ namespace FaceMask.Api.Retraining;
 /// The checks a retrain must pass, run on the request (with the images it uploads, not yet
 /// written) and again by the split stage: the labels are classes the active model knows (unless
 /// the operator asks for a new class set), every class of the active model has data, every class
-/// has <c>Training:MinImagesPerClass</c> distinct images, and a leak-free split (near-duplicates
+/// has <c>Retraining:MinImagesPerClass</c> distinct images, and a leak-free split (near-duplicates
 /// grouped, the reference set withheld) leaves every class images in train, val and test.
 /// The cheap checks run first; only the last one groups near-duplicates (remembered, so the split
 /// stage that follows on this replica does not group the same data again).
@@ -93,7 +93,7 @@ public sealed class RetrainPreflight(
         if (few.Count > 0)
         {
             return RetrainReadiness.Refused(StatusCodes.Status422UnprocessableEntity, ErrorCodes.TooFewImages, "Too few images",
-                $"Every class needs at least {settings.MinImagesPerClass} distinct images (Training:MinImagesPerClass); {Quote(few)} {(few.Count == 1 ? "has" : "have")} fewer. Counts: {Counts(distinct)}.");
+                $"Every class needs at least {settings.MinImagesPerClass} distinct images (Retraining:MinImagesPerClass); {Quote(few)} {(few.Count == 1 ? "has" : "have")} fewer. Counts: {Counts(distinct)}.");
         }
 
         cancellationToken.ThrowIfCancellationRequested();

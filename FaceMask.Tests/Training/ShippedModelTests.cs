@@ -10,7 +10,7 @@ using FaceMask.Training.Models;
 namespace FaceMask.Tests.Training;
 
 /// <summary>
-/// The shipped model's figures can be traced to their split: re-running the README's split command
+/// The shipped model's figures can be traced to their split: re-running the model card's split command
 /// on the public dataset gives the split digest the model recorded, and evaluating the model on that
 /// split's test part gives exactly its metrics.json (headline, confusion matrix and robustness rows).
 /// </summary>
@@ -28,7 +28,7 @@ public class ShippedModelTests
         using var directory = new TempDirectory();
         var split = directory.Combine("Dataset_Split");
 
-        // The README: `split --data ../shared/datasets/facemask --out Dataset_Split --seed 42`.
+        // docs/model-card.md: `split --data <the public dataset> --out Dataset_Split --seed 42`.
         Assert.Equal(0, await FaceMaskCli.RunAsync(["split", "--data", shared!, "--out", split, "--seed", "42"]));
         var manifest = SplitManifest.Load(split);
         Assert.NotNull(model.Metadata.SplitDigest);

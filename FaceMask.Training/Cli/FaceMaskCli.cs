@@ -32,7 +32,7 @@ public static class FaceMaskCli
         var parse = Create().Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // The README's promise: bad input is a one-line error and exit code 2 (not the full help and 1).
+            // docs/cli.md's promise: bad input is a one-line error and exit code 2 (not the full help and 1).
             var command = string.Join(' ', parse.CommandResult.Command is RootCommand ? ["facemask"] : ["facemask", parse.CommandResult.Command.Name]);
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {string.Join(" ", parse.Errors.Select(e => e.Message))} (see {command} --help)");
             return Task.FromResult(CliConsole.BadInput);

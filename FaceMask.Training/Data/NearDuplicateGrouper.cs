@@ -4,7 +4,7 @@ namespace FaceMask.Training.Data;
 
 /// <summary>
 /// When two images count as the same picture. Defaults measured on the public face-mask dataset
-/// (README, "Datasets"): its copies are brightness-shifted, mirrored, re-cropped and slightly
+/// (docs/training.md): its copies are brightness-shifted, mirrored, re-cropped and slightly
 /// rotated, while its portraits of different people are alike enough to chain together under a
 /// loose hash threshold. So a cheap test proposes candidates and an alignment test decides.
 /// </summary>

@@ -110,7 +110,7 @@ public sealed class BlazeFaceDetector : IDisposable
         return Run(sweep, canvas, minScore, new Point2f((float)bgr.Width / size.Width, (float)bgr.Height / size.Height), new Point2f(0, 0));
     }
 
-    /// <summary>The smallest face side, in input pixels, the model finds reliably (measured: see the README's detection figures).</summary>
+    /// <summary>The smallest face side, in input pixels, the model finds reliably (measured: see docs/detection.md).</summary>
     public const float SmallestFace = 20;
 
     /// <summary>The largest face side, in input pixels, it finds reliably within a larger input (it was trained on 128 px views).</summary>

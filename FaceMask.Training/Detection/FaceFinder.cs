@@ -20,7 +20,7 @@ public sealed class FaceFinder(BlazeFaceDetector detector)
     /// <summary>
     /// A face counts as <c>minFace</c> wide when its box is at least this fraction of it: BlazeFace's
     /// box is tighter than annotators' (median 0.927 of the annotated width on composed scenes of the
-    /// dataset's crops: <c>evaluate-detection</c>'s last row; the README's detection section).
+    /// dataset's crops: <c>evaluate-detection</c>'s last row; docs/detection.md).
     /// </summary>
     public const float BoxTolerance = 0.8f;
 

@@ -8,7 +8,7 @@ namespace FaceMask.Training.Imaging;
 /// <see cref="Resize"/> and <see cref="WriteInput"/>; nothing else differs.
 /// OpenCV calls get their InputArray/OutputArray proxies explicitly and dispose them: passing a Mat
 /// converts it into a proxy with a finalizer, and at thousands of requests a second those piled up
-/// behind the finalizer thread (see the README's serving performance).
+/// behind the finalizer thread (see docs/performance.md).
 /// </summary>
 public static class ImagePreprocessor
 {

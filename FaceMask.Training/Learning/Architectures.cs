@@ -4,7 +4,7 @@ namespace FaceMask.Training.Learning;
 
 /// <summary>
 /// The model architectures the trainer can build, as Keras specs. <see cref="Default"/> is the one
-/// the shipped model uses; the README records what was measured when choosing it.
+/// the shipped model uses; docs/model-card.md records what was measured when choosing it.
 /// </summary>
 public static class Architectures
 {

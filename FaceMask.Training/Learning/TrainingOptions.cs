@@ -27,7 +27,7 @@ public sealed record TrainingOptions
     /// <summary>
     /// Decay of an exponential moving average of the weights that is validated and kept instead of
     /// the weights themselves (0: off). It smooths the validation curve, but did not improve test
-    /// figures on the public dataset (README), so it is off by default.
+    /// figures on the public dataset (docs/model-card.md), so it is off by default.
     /// </summary>
     public double AverageDecay { get; init; }
 
