@@ -27,6 +27,7 @@ COPY models/ models/
 # Data Protection keys of the admin sign-in cookie (shared by replicas that share the volume).
 ENV Model__Path=/app/models/facemask-v2 \
     Paths__FaceDetector=/app/models/blazeface/face_detection_front_128x128_barracuda.onnx \
+    Detection__Model=/app/models/yunet/yunet_n_dynamic.onnx \
     Paths__Dataset=/data/Dataset \
     Paths__DatasetNew=/data/DatasetNew \
     Paths__DatasetSplit=/data/Dataset_Split \

@@ -15,7 +15,7 @@ public sealed record DetectionQuery(int MinFace, int MaxFaces, bool Annotate);
 public sealed record PhotoDetection(DetectionResponse Response, byte[]? AnnotatedJpeg);
 
 /// <summary>
-/// Every face in a photo: decode with the prediction's checks, find the faces (<see cref="FaceFinder"/>),
+/// Every face in a photo: decode with the prediction's checks, find the faces (<see cref="IFaceFinder"/>, YuNet by default),
 /// cut each out by the one framing rule (<see cref="FaceCrop"/>) and classify them all together
 /// through the micro-batcher, on the model the request leased.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class DetectionService(FaceDetectorHost detectors, ServiceMetrics 
     {
         if (detectors.Finder is not { } finder)
         {
-            return new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.DetectorUnavailable, "No face detector", "The face detector model is not installed (Paths:FaceDetector).");
+            return new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.DetectorUnavailable, "No face detector", "The face detector model is not installed (Detection:Model).");
         }
 
         var decoded = await session.DecodeAsync(upload, cancellationToken);
@@ -41,7 +41,7 @@ public sealed class DetectionService(FaceDetectorHost detectors, ServiceMetrics 
         var (kept, truncated) = finder.FindLargest(photo, query.MinFace, query.MaxFaces, options.Value.MinScore);
         metrics.ObserveDetection(watch.Elapsed);
 
-        var verdicts = await Task.WhenAll(kept.Select(face => ClassifyAsync(session, photo, face, cancellationToken)));
+        var verdicts = await Task.WhenAll(kept.Select(face => ClassifyAsync(session, photo, face, finder.CropWidening, cancellationToken)));
         var faces = kept.Select((face, i) => ClassifiedFace.From(face, verdicts[i].Prediction, verdicts[i].Confidence, verdicts[i].Probabilities)).ToList();
         var counts = session.Model.Classes.ToDictionary(c => c, c => faces.Count(f => f.Prediction == c));
         foreach (var face in faces)
@@ -49,13 +49,13 @@ public sealed class DetectionService(FaceDetectorHost detectors, ServiceMetrics 
             metrics.Detected(face.Prediction);
         }
 
-        var response = new DetectionResponse(faces, counts, new ImageSize(photo.Width, photo.Height), truncated, session.Model.Metadata.Version, FaceDetectorHost.Name);
+        var response = new DetectionResponse(faces, counts, new ImageSize(photo.Width, photo.Height), truncated, session.Model.Metadata.Version, finder.Description);
         return new PhotoDetection(response, query.Annotate ? FaceAnnotator.Jpeg(photo, faces) : null);
     }
 
-    private static async Task<Inference.PredictionResult> ClassifyAsync(PredictionSession session, Mat photo, FaceDetection face, CancellationToken cancellationToken)
+    private static async Task<Inference.PredictionResult> ClassifyAsync(PredictionSession session, Mat photo, FaceDetection face, float widening, CancellationToken cancellationToken)
     {
-        using var crop = new Mat(photo, FaceCrop.Square(face.Box, photo.Width, photo.Height));
+        using var crop = new Mat(photo, FaceCrop.Square(face.Box, photo.Width, photo.Height, widening));
         return await session.ClassifyAsync(crop, cancellationToken);
     }
 }

@@ -1,36 +1,35 @@
 using FaceMask.Api.Infrastructure;
 using FaceMask.Training.Detection;
+using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Detection;
 
 /// <summary>
-/// The face detector, loaded once on first use from <c>Paths:FaceDetector</c> (ONNX Runtime
-/// sessions are thread-safe, so every request shares it); null when the file is absent, and
-/// detection then answers 503.
+/// The face detector of <c>/api/detect</c>, loaded once on first use from <c>Detection:Model</c>
+/// (ONNX Runtime sessions are thread-safe, so every request shares it); null when the file is
+/// absent, and detection then answers 503.
 /// </summary>
-public sealed class FaceDetectorHost(ServicePaths paths, ILogger<FaceDetectorHost> logger) : IDisposable
+public sealed class FaceDetectorHost(ServicePaths paths, IOptions<DetectionOptions> options, ILogger<FaceDetectorHost> logger) : IDisposable
 {
-    /// <summary>What <c>detector</c> says in answers: the vendored model's name.</summary>
-    public const string Name = "blazeface-front-128";
-
-    private readonly Lazy<BlazeFaceDetector?> detector = new(() =>
+    private readonly Lazy<IFaceFinder?> finder = new(() =>
     {
-        if (!File.Exists(paths.FaceDetector))
+        var path = paths.Resolve(options.Value.Model);
+        if (!File.Exists(path))
         {
-            logger.LogWarning("No face detector at {Path}: /api/detect answers 503", paths.FaceDetector);
+            logger.LogWarning("No face detector at {Path}: /api/detect answers 503", path);
             return null;
         }
 
-        return new BlazeFaceDetector(paths.FaceDetector);
+        return FaceFinders.OpenFile(path, options.Value.WorkingSide);
     });
 
-    public FaceFinder? Finder => detector.Value is { } loaded ? new FaceFinder(loaded) : null;
+    public IFaceFinder? Finder => finder.Value;
 
     public void Dispose()
     {
-        if (detector.IsValueCreated)
+        if (finder.IsValueCreated)
         {
-            detector.Value?.Dispose();
+            finder.Value?.Dispose();
         }
     }
 }

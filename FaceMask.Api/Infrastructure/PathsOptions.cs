@@ -29,7 +29,8 @@ public sealed class PathsOptions
 
     /// <summary>
     /// The BlazeFace ONNX file retraining paints masks and frames faces with (vendored under
-    /// <c>models/blazeface/</c>); where it is absent, faces get the aligned-portrait geometry.
+    /// <c>models/blazeface/</c>; its six keypoints place the masks); where it is absent, faces get the
+    /// aligned-portrait geometry. <c>/api/detect</c>'s detector is <c>Detection:Model</c>.
     /// </summary>
     [Required]
     public string FaceDetector { get; set; } = "models/blazeface/face_detection_front_128x128_barracuda.onnx";

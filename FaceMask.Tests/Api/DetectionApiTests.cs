@@ -30,7 +30,6 @@ public sealed class DetectionApiTests : IClassFixture<DetectionApiTests.Service>
         protected override IReadOnlyDictionary<string, string?> Settings() => new Dictionary<string, string?>
         {
             ["Model:Path"] = TestModels.Trained(Directory.Path, "detect-test-v1"),
-            ["Paths:FaceDetector"] = Path.Combine(RepositoryPaths.Root, "models", "blazeface", "face_detection_front_128x128_barracuda.onnx"),
             ["Uploads:MaxPixels"] = "1000000",
             ["RateLimiting:Enabled"] = "false",
         };
@@ -64,7 +63,10 @@ public sealed class DetectionApiTests : IClassFixture<DetectionApiTests.Service>
             Assert.Equal(classes, probabilities.Keys.Order());
             Assert.Equal(1f, probabilities.Values.Sum(), 3);
             var keypoints = face.GetProperty("keypoints").EnumerateObject().Select(p => p.Name).ToList();
-            Assert.Equal(["right_eye", "left_eye", "nose_tip", "mouth", "right_ear", "left_ear"], keypoints);
+            Assert.Equal(["right_eye", "left_eye", "nose_tip", "mouth_right", "mouth_left"], keypoints);
+            var box = Box(face);
+            Assert.All(face.GetProperty("keypoints").EnumerateObject(), p => Assert.True(
+                box.Contains(new Point2f(p.Value.GetProperty("x").GetSingle(), p.Value.GetProperty("y").GetSingle())), $"{p.Name} lies outside its face's box"));
         }
 
         Assert.Equal(faces.Count, body.GetProperty("counts").EnumerateObject().Sum(c => c.Value.GetInt32()));
@@ -72,7 +74,7 @@ public sealed class DetectionApiTests : IClassFixture<DetectionApiTests.Service>
         Assert.Equal(360, body.GetProperty("image").GetProperty("height").GetInt32());
         Assert.False(body.GetProperty("truncated").GetBoolean());
         Assert.Equal("detect-test-v1", body.GetProperty("model_version").GetString());
-        Assert.Equal("blazeface-front-128", body.GetProperty("detector").GetString());
+        Assert.StartsWith("yunet-n ", body.GetProperty("detector").GetString());
     }
 
     [Fact]

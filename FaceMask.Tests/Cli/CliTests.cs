@@ -246,7 +246,7 @@ public class CliTests
                 Assert.True(f.Box.X >= 0 && f.Box.Y >= 0 && f.Box.Right <= 400 && f.Box.Bottom <= 300, $"{f.Box} leaves the photo");
             });
             var boxes = annotation.Faces.Select(f => f.Box).ToList();
-            Assert.All(boxes, a => Assert.Equal(1, boxes.Count(b => BlazeFaceDetector.IntersectionOverUnion(a, b) > 0))); // apart
+            Assert.All(boxes, a => Assert.Equal(1, boxes.Count(b => FaceBoxes.IntersectionOverUnion(a, b) > 0))); // apart
         }
 
         var models = Path.Combine(RepositoryPaths.Root, "models");

@@ -6,13 +6,15 @@ public static class RepositoryPaths
     public static string Root { get; } = FindRoot();
 
     /// <summary><c>../shared/datasets/facemask</c> beside the repository, or null when this machine does not have it.</summary>
-    public static string? SharedFaceMaskDataset
+    public static string? SharedFaceMaskDataset => SharedDataset("facemask");
+
+    /// <summary><c>../shared/datasets/facemask-photos</c> (annotated street photos), or null when this machine does not have it.</summary>
+    public static string? SharedFaceMaskPhotos => SharedDataset("facemask-photos");
+
+    private static string? SharedDataset(string name)
     {
-        get
-        {
-            var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "datasets", "facemask"));
-            return Directory.Exists(path) ? path : null;
-        }
+        var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "datasets", name));
+        return Directory.Exists(path) ? path : null;
     }
 
     private static string FindRoot()

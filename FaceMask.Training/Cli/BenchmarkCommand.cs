@@ -89,18 +89,17 @@ internal static class BenchmarkCommand
         return command;
     }
 
-    /// <summary>Decode, find every face (the pyramid's passes in parallel) and classify them in one call, as <c>facemask detect</c> does: per-photo latency.</summary>
+    /// <summary>Decode, find every face (the default detector) and classify them in one call, as <c>facemask detect</c> does: per-photo latency.</summary>
     private static void BenchmarkPhoto(OnnxModel classifier, byte[] bytes, string modelsDirectory, int minFace, int count)
     {
-        using var detector = BlazeFaceDetector.Front(modelsDirectory);
-        var finder = new FaceFinder(detector);
+        using var finder = FaceFinders.Open(modelsDirectory);
         var times = new double[count];
         var faces = 0;
         for (var i = -10; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
             using var decoded = ImageDecoder.Decode(bytes);
-            faces = FaceClassifier.Classify(classifier, decoded, finder.Find(decoded, minFace)).Count;
+            faces = FaceClassifier.Classify(classifier, decoded, finder.Find(decoded, minFace), finder.CropWidening).Count;
             if (i >= 0)
             {
                 times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;

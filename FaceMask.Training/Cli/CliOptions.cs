@@ -21,10 +21,10 @@ internal static class CliOptions
         DefaultValueFactory = _ => 42,
     };
 
-    /// <summary>The models folder; the face detector is read from its <c>blazeface/</c> folder.</summary>
+    /// <summary>The models folder; the face detectors are read from its <c>yunet/</c> and <c>blazeface/</c> folders.</summary>
     public static Option<string> Models() => new("--models")
     {
-        Description = "Models folder holding blazeface/ (the face detector).",
+        Description = "Models folder holding yunet/ and blazeface/ (the face detectors).",
         DefaultValueFactory = _ => "models",
     };
 
@@ -36,13 +36,31 @@ internal static class CliOptions
         Validators = { r => Require(r, r.GetValueOrDefault<int>() is >= 8 and <= 4096, "--min-face must be between 8 and 4096 pixels.") },
     };
 
-    /// <summary>The detector's least confidence kept.</summary>
-    public static Option<float> MinScore() => new("--min-score")
+    /// <summary>The detector's least confidence kept; unset, the detector's calibrated default.</summary>
+    public static Option<float?> MinScore() => new("--min-score")
     {
-        Description = "Least detector confidence kept (0..1; MediaPipe uses 0.5).",
-        DefaultValueFactory = _ => 0.5f,
-        Validators = { r => Require(r, r.GetValueOrDefault<float>() is > 0 and < 1, "--min-score must be between 0 and 1.") },
+        Description = "Least detector confidence kept (0..1; default: the detector's calibrated one, docs/detection.md).",
+        Validators = { r => Require(r, r.GetValueOrDefault<float?>() is null or (> 0 and < 1), "--min-score must be between 0 and 1.") },
     };
+
+    /// <summary>Which face detector finds the faces of a photo.</summary>
+    public static Option<string> Detector() => new("--detector")
+    {
+        Description = $"Face detector: {string.Join(" or ", FaceFinders.Names)} (from --models), or a YuNet .onnx file.",
+        DefaultValueFactory = _ => FaceFinders.YuNet,
+    };
+
+    /// <summary>The longer side a photo is resized to for YuNet's one pass.</summary>
+    public static Option<int> WorkingSide() => new("--working-side")
+    {
+        Description = "YuNet: the photo's longer side is resized to this many pixels for its one pass (64 to 4096; larger finds smaller faces, slower).",
+        DefaultValueFactory = _ => 640,
+        Validators = { r => Require(r, r.GetValueOrDefault<int>() is >= 64 and <= 4096, "--working-side must be between 64 and 4096 pixels.") },
+    };
+
+    /// <summary>The face detector the options name, from the models folder.</summary>
+    public static IFaceFinder OpenFinder(ParseResult parse, Option<string> models, Option<string> detector, Option<int> workingSide, Option<float?> minScore) =>
+        FaceFinders.Open(parse.GetValue(models)!, parse.GetValue(detector)!, parse.GetValue(workingSide), parse.GetValue(minScore));
 
     /// <summary>The vendored detector, or null with a warning when it is absent: painting then uses the aligned-portrait fallback.</summary>
     public static BlazeFaceDetector? OpenDetector(string modelsDirectory) =>

@@ -27,9 +27,11 @@ internal static class DetectCommand
         var minScore = CliOptions.MinScore();
         var maxFaces = new Option<int>("--max-faces") { Description = "Most faces reported per photo (largest first).", DefaultValueFactory = _ => 100 };
         var models = CliOptions.Models();
+        var detector = CliOptions.Detector();
+        var workingSide = CliOptions.WorkingSide();
         var command = new Command("detect", "Find every face in photos and classify each; prints {file, faces, counts, image, truncated} per photo.")
         {
-            model, images, annotate, minFace, minScore, maxFaces, models,
+            model, images, annotate, minFace, minScore, maxFaces, models, detector, workingSide,
         };
         command.SetAction(parse => CliConsole.Run(() =>
         {
@@ -38,16 +40,14 @@ internal static class DetectCommand
                 throw new ArgumentException("--max-faces must be between 1 and 1000.");
             }
 
-            var detectorPath = Path.Combine(parse.GetValue(models)!, "blazeface", BlazeFaceDetector.FrontModelFile);
-            using var detector = new BlazeFaceDetector(detectorPath);
+            using var finder = CliOptions.OpenFinder(parse, models, detector, workingSide, minScore);
             using var onnx = OnnxModel.Load(ModelFolder.Load(parse.GetRequiredValue(model)));
-            var finder = new FaceFinder(detector);
             var annotations = parse.GetValue(annotate);
             return CliConsole.EachFile(parse.GetRequiredValue(images), file =>
             {
                 using var photo = ImageDecoder.DecodeFile(file);
                 var (found, truncated) = finder.FindLargest(photo, parse.GetValue(minFace), parse.GetValue(maxFaces), parse.GetValue(minScore));
-                var faces = FaceClassifier.Classify(onnx, photo, found);
+                var faces = FaceClassifier.Classify(onnx, photo, found, finder.CropWidening);
                 if (annotations is not null)
                 {
                     Directory.CreateDirectory(annotations);

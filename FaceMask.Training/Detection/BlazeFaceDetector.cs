@@ -189,7 +189,7 @@ public sealed class BlazeFaceDetector : IDisposable
         while (remaining.Count > 0)
         {
             var best = remaining[0];
-            var cluster = remaining.Where(c => IntersectionOverUnion(best.Box, c.Box) > overlap).ToList();
+            var cluster = remaining.Where(c => FaceBoxes.IntersectionOverUnion(best.Box, c.Box) > overlap).ToList();
             remaining.RemoveAll(cluster.Contains);
             var total = cluster.Sum(c => c.Score);
             float Mean(Func<FaceDetection, float> value) => cluster.Sum(c => value(c) * c.Score) / total;
@@ -199,19 +199,5 @@ public sealed class BlazeFaceDetector : IDisposable
         }
 
         return kept;
-    }
-
-    /// <summary>Overlap of two boxes: intersection over union, 0 to 1.</summary>
-    public static float IntersectionOverUnion(Rect2f a, Rect2f b)
-    {
-        var width = Math.Min(a.Right, b.Right) - Math.Max(a.Left, b.Left);
-        var height = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Top, b.Top);
-        if (width <= 0 || height <= 0)
-        {
-            return 0;
-        }
-
-        var inner = width * height;
-        return inner / ((a.Width * a.Height) + (b.Width * b.Height) - inner);
     }
 }

@@ -29,6 +29,12 @@ public sealed record DetectionReport(
     double ClassAccuracy,
     double MedianBoxRatio)
 {
+    /// <summary>Which detector and settings found the faces (set by the caller).</summary>
+    public string Detector { get; init; } = string.Empty;
+
+    /// <summary>The detector's CPU time per photo, all its threads (set by the caller).</summary>
+    public double DetectionCpuMilliseconds { get; init; }
+
     public static DetectionReport Compute(IReadOnlyList<PhotoResult> photos, double matchIoU = 0.3)
     {
         var faces = photos.Sum(p => p.Truth.Count);
@@ -82,7 +88,7 @@ public sealed record DetectionReport(
         {
             var box = ToRect(photo.Found[d].Box);
             var best = Enumerable.Range(0, photo.Truth.Count).Where(t => !matches.ContainsKey(t))
-                .Select(t => (t, IoU: BlazeFaceDetector.IntersectionOverUnion(box, photo.Truth[t].Box)))
+                .Select(t => (t, IoU: FaceBoxes.IntersectionOverUnion(box, photo.Truth[t].Box)))
                 .Where(x => x.IoU >= threshold)
                 .OrderByDescending(x => x.IoU)
                 .FirstOrDefault((-1, 0));
@@ -112,7 +118,7 @@ public sealed record DetectionReport(
             var (photo, face) = ranked[r];
             var box = ToRect(face.Box);
             var truth = photos[photo].Truth;
-            var best = Enumerable.Range(0, truth.Count).Where(t => !taken[photo][t]).Select(t => (t, IoU: BlazeFaceDetector.IntersectionOverUnion(box, truth[t].Box))).Where(x => x.IoU >= threshold).OrderByDescending(x => x.IoU).FirstOrDefault((-1, 0));
+            var best = Enumerable.Range(0, truth.Count).Where(t => !taken[photo][t]).Select(t => (t, IoU: FaceBoxes.IntersectionOverUnion(box, truth[t].Box))).Where(x => x.IoU >= threshold).OrderByDescending(x => x.IoU).FirstOrDefault((-1, 0));
             if (best.Item1 >= 0)
             {
                 taken[photo][best.Item1] = true;

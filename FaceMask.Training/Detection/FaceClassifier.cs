@@ -8,8 +8,8 @@ namespace FaceMask.Training.Detection;
 /// <summary>The faces of a photo through the classifier in-process (the CLI; the service goes through its micro-batcher).</summary>
 public static class FaceClassifier
 {
-    /// <summary>All faces of a photo cut out by <see cref="FaceCrop"/> and classified in one ONNX Runtime call.</summary>
-    public static List<ClassifiedFace> Classify(OnnxModel onnx, Mat photo, IReadOnlyList<FaceDetection> found)
+    /// <summary>All faces of a photo cut out by <see cref="FaceCrop"/> (widened by <paramref name="widening"/>, the detector's) and classified in one ONNX Runtime call.</summary>
+    public static List<ClassifiedFace> Classify(OnnxModel onnx, Mat photo, IReadOnlyList<FaceDetection> found, float widening)
     {
         if (found.Count == 0)
         {
@@ -20,7 +20,7 @@ public static class FaceClassifier
         var inputs = new float[found.Count * length];
         for (var i = 0; i < found.Count; i++)
         {
-            using var crop = new Mat(photo, FaceCrop.Square(found[i].Box, photo.Width, photo.Height));
+            using var crop = new Mat(photo, FaceCrop.Square(found[i].Box, photo.Width, photo.Height, widening));
             using var resized = ImagePreprocessor.Resize(crop, onnx.Preprocessing);
             ImagePreprocessor.WriteInput(resized, onnx.Preprocessing, inputs.AsSpan(i * length, length));
         }

@@ -12,8 +12,17 @@ namespace FaceMask.Training.Detection;
 /// suppression. Nearly all the cost is the first level: it grows with the square of
 /// 1 / <c>minFace</c>.
 /// </summary>
-public sealed class FaceFinder(BlazeFaceDetector detector)
+public sealed class FaceFinder(BlazeFaceDetector detector, bool ownsDetector = false) : IFaceFinder
 {
+    /// <summary>Disposes the detector when this finder opened it (<see cref="FaceFinders.Open"/>); a shared one is its owner's.</summary>
+    public void Dispose()
+    {
+        if (ownsDetector)
+        {
+            detector.Dispose();
+        }
+    }
+
     /// <summary>The ratio between pyramid levels: the model's size range (about 4.5x) with a margin.</summary>
     public const float LevelStep = 3f;
 
@@ -24,52 +33,26 @@ public sealed class FaceFinder(BlazeFaceDetector detector)
     /// </summary>
     public const float BoxTolerance = 0.8f;
 
+    /// <summary>BlazeFace's least confidence kept when the caller does not say (MediaPipe uses 0.5 to 0.75).</summary>
+    public const float DefaultMinScore = 0.5f;
+
+    private const float Overlap = 0.3f;
+
+    public string Description => "blazeface front, pyramid sweep";
+
+    public float CropWidening => FaceCrop.BlazeFaceWidening;
+
     /// <summary>Faces at least <paramref name="minFace"/> pixels wide, most confident first, in the photo's pixels.</summary>
-    public IReadOnlyList<FaceDetection> Find(Mat bgr, int minFace = 16, float minScore = 0.5f, float overlap = 0.3f)
+    public IReadOnlyList<FaceDetection> Find(Mat bgr, int minFace = 16, float? minScore = null)
     {
+        var (score, overlap) = (minScore ?? DefaultMinScore, Overlap);
         var scales = Scales(bgr.Width, bgr.Height, minFace, detector.InputSize);
         var passes = new IReadOnlyList<FaceDetection>[scales.Count + 1];
         Parallel.For(0, passes.Length, i => passes[i] = i < scales.Count
-            ? detector.DetectScaled(bgr, scales[i], minScore)
-            : detector.Detect(bgr, minScore, overlap));
+            ? detector.DetectScaled(bgr, scales[i], score)
+            : detector.Detect(bgr, score, overlap));
         var merged = BlazeFaceDetector.Suppress(passes.SelectMany(p => p), overlap);
-        return DropNested(merged).Where(f => f.Box.Width >= minFace * BoxTolerance).ToList();
-    }
-
-    /// <summary>
-    /// Passes at different scales can report one face at sizes too different for IoU to pair them
-    /// (a 16 px box inside a 30 px one overlaps it by 0.28): a box lying mostly
-    /// (<see cref="NestedOverlap"/>) inside or around a more confident one is that face.
-    /// </summary>
-    private static List<FaceDetection> DropNested(IEnumerable<FaceDetection> faces)
-    {
-        var kept = new List<FaceDetection>();
-        foreach (var face in faces.OrderByDescending(f => f.Score))
-        {
-            if (!kept.Any(k => OverlapOfSmaller(face.Box, k.Box) >= NestedOverlap))
-            {
-                kept.Add(face);
-            }
-        }
-
-        return kept;
-    }
-
-    /// <summary>The share of the smaller box two boxes have in common.</summary>
-    private const float NestedOverlap = 0.6f;
-
-    private static float OverlapOfSmaller(Rect2f a, Rect2f b)
-    {
-        var width = Math.Min(a.Right, b.Right) - Math.Max(a.Left, b.Left);
-        var height = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Top, b.Top);
-        return width <= 0 || height <= 0 ? 0 : width * height / Math.Min(a.Width * a.Height, b.Width * b.Height);
-    }
-
-    /// <summary>The <paramref name="maxFaces"/> largest faces, largest first, and whether more were found.</summary>
-    public (IReadOnlyList<FaceDetection> Faces, bool Truncated) FindLargest(Mat bgr, int minFace, int maxFaces, float minScore = 0.5f)
-    {
-        var found = Find(bgr, minFace, minScore).OrderByDescending(f => f.Box.Width * f.Box.Height).ToList();
-        return (found.Take(maxFaces).ToList(), found.Count > maxFaces);
+        return FaceBoxes.Merge(merged).Where(f => f.Box.Width >= minFace * BoxTolerance).ToList();
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public static class Shifts
     public const double ZoomOutFill = 0.6;
 
     /// <summary>The detector's box widened by this much: the framing serving gives a detected face (<see cref="FaceCrop"/>).</summary>
-    public const double DetectorWidening = FaceCrop.Widening;
+    public const double DetectorWidening = FaceCrop.BlazeFaceWidening;
 
     public static IReadOnlyList<Shift> All { get; } =
     [

@@ -61,7 +61,7 @@
         const context = canvas.getContext("2d");
         context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
         const toCanvas = canvas.width / detection.image.width;
-        faces.forEach((face, i) => drawBox(context, face, toCanvas, i + 1));
+        drawFaces(context, faces, toCanvas);
 
         const summary = document.createElement("p");
         summary.className = "counts";
@@ -100,21 +100,48 @@
         return span;
     }
 
-    function drawBox(context, face, toCanvas, number) {
-        const { x, y, width, height } = face.box;
+    /** Boxes in their class's colour, each labelled "n: class 94%" inside the canvas and clear of the other labels. */
+    function drawFaces(context, faces, toCanvas) {
         const line = Math.max(2, Math.round(context.canvas.width / 300));
+        const size = Math.max(12, line * 6);
+        context.font = `bold ${size}px system-ui, sans-serif`;
         context.lineWidth = line;
-        context.strokeStyle = colour(face.prediction);
-        context.strokeRect(x * toCanvas, y * toCanvas, width * toCanvas, height * toCanvas);
-        const text = `${number}: ${percent(face.confidence)}`;
-        context.font = `bold ${Math.max(12, line * 6)}px system-ui, sans-serif`;
-        const textWidth = context.measureText(text).width + 6;
-        const textHeight = Math.max(12, line * 6) + 4;
-        const top = Math.max(0, y * toCanvas - textHeight);
-        context.fillStyle = colour(face.prediction);
-        context.fillRect(x * toCanvas, top, textWidth, textHeight);
-        context.fillStyle = "#fff";
-        context.fillText(text, x * toCanvas + 3, top + textHeight - 5);
+        const labels = faces.map((face, i) => `${i + 1}: ${label(face.prediction)} ${percent(face.confidence)}`);
+        const boxes = faces.map(face => ({ x: face.box.x * toCanvas, y: face.box.y * toCanvas, width: face.box.width * toCanvas, height: face.box.height * toCanvas }));
+        const places = placeLabels(boxes, labels.map(text => ({ width: Math.min(context.canvas.width, context.measureText(text).width + 6), height: size + 4 })),
+            context.canvas.width, context.canvas.height);
+        faces.forEach((face, i) => {
+            context.strokeStyle = colour(face.prediction);
+            context.strokeRect(boxes[i].x, boxes[i].y, boxes[i].width, boxes[i].height);
+            context.fillStyle = colour(face.prediction);
+            context.fillRect(places[i].x, places[i].y, places[i].width, places[i].height);
+            context.fillStyle = "#fff";
+            context.fillText(labels[i], places[i].x + 3, places[i].y + places[i].height - 5, places[i].width - 6);
+        });
+    }
+
+    /**
+     * The label rule of the annotated JPEG (FaceMask.Training/Detection/LabelLayout.cs): above the box if there is room,
+     * else below, else inside its top; moved left to stay on the canvas; moved down past labels already placed.
+     */
+    function placeLabels(boxes, sizes, width, height) {
+        const placed = [];
+        const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+        const free = r => r.y >= 0 && r.y + r.height <= height && !placed.some(p => overlaps(p, r));
+        boxes.forEach((box, i) => {
+            const { width: w, height: h } = sizes[i];
+            const at = y => ({ x: Math.min(Math.max(box.x, 0), Math.max(0, width - w)), y, width: w, height: h });
+            let place = [box.y - h, box.y + box.height, box.y].map(at).find(free);
+            if (!place) {
+                const start = Math.min(Math.max(box.y - h, 0), Math.max(0, height - h));
+                for (let y = start; !place && y + h <= height; y += h) {
+                    place = free(at(y)) ? at(y) : undefined;
+                }
+                place ??= at(start);
+            }
+            placed.push(place);
+        });
+        return placed;
     }
 
     // Camera: one frame at a time to /api/detect (the next is sent when the answer arrives), boxes
@@ -196,7 +223,7 @@
         const context = overlay.getContext("2d");
         context.clearRect(0, 0, overlay.width, overlay.height);
         const toOverlay = overlay.width / detection.image.width;
-        detection.faces.forEach((face, i) => drawBox(context, face, toOverlay, i + 1));
+        drawFaces(context, detection.faces, toOverlay);
         cameraCounts.textContent = Object.entries(detection.counts).filter(([, n]) => n > 0)
             .map(([name, n]) => `${n} ${label(name)}`).join(", ") || "No face in view.";
     }
