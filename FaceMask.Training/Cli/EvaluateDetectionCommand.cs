@@ -23,14 +23,20 @@ internal static class EvaluateDetectionCommand
         var models = CliOptions.Models();
         var detector = CliOptions.Detector();
         var workingSide = CliOptions.WorkingSide();
+        var seen = new Option<string?>("--seen") { Description = "Class-per-folder training crops (e.g. the classifier's training set): report the accuracy of found faces with and without a near-identical crop there apart." };
         var cropWidening = new Option<float?>("--crop-widening") { Description = "Widen the detector's box by this much to frame a face for the classifier (default: the detector's own)." };
         var command = new Command("evaluate-detection", "Recall by face size and class, precision, AP at IoU 0.5, the 3-class accuracy of found faces and the detector's CPU time, on VOC-annotated photos.")
         {
-            data, model, minFace, minScore, json, models, detector, workingSide, cropWidening,
+            data, model, minFace, minScore, json, models, detector, workingSide, cropWidening, seen,
         };
         command.SetAction(parse => CliConsole.Run(() =>
         {
             var annotations = VocAnnotation.LoadAll(parse.GetRequiredValue(data));
+            if (parse.GetValue(seen) is { } training)
+            {
+                annotations = SeenFaces.Mark(annotations, training, new Progress<string>(step => AnsiConsole.MarkupLineInterpolated($"[grey]{step}[/]")));
+            }
+
             using var finder = CliOptions.OpenFinder(parse, models, detector, workingSide, minScore);
             using var onnx = OnnxModel.Load(ModelFolder.Load(parse.GetRequiredValue(model)));
             var results = new PhotoResult[annotations.Count];
@@ -72,6 +78,12 @@ internal static class EvaluateDetectionCommand
             table.AddRow($"precision (IoU {report.MatchIoU})", $"{report.Precision:0.000}");
             table.AddRow("AP (IoU 0.5)", $"{report.AveragePrecision50:0.000}");
             table.AddRow("3-class accuracy of found faces", $"{report.ClassAccuracy:0.000} ({report.Classified} faces)");
+            if (report.Seen is { } split)
+            {
+                table.AddRow("  of faces with a near-identical training crop", $"{split.SeenAccuracy:0.000} ({split.SeenFaces} faces)");
+                table.AddRow("  of faces without one", $"{split.UnseenAccuracy:0.000} ({split.UnseenFaces} faces)");
+            }
+
             table.AddRow("median detected / annotated box width", $"{report.MedianBoxRatio:0.000}");
             table.AddRow("detector CPU time per photo", $"{report.DetectionCpuMilliseconds:0.0} ms");
             AnsiConsole.Write(table);

@@ -8,6 +8,9 @@ public sealed record PhotoResult(IReadOnlyList<AnnotatedFace> Truth, IReadOnlyLi
 /// <summary>Recall of annotated faces in one size range (box width in pixels).</summary>
 public sealed record SizeRecall(string Size, int Faces, int Found, double Recall);
 
+/// <summary>Found faces split by whether the classifier's training set holds a near-identical crop of them.</summary>
+public sealed record SeenSplit(int SeenFaces, double SeenAccuracy, int UnseenFaces, double UnseenAccuracy);
+
 /// <summary>
 /// Detection figures over annotated photos: recall by face size (under 16, 16-32, 32 px and over)
 /// and by class, and precision, at a lenient overlap (IoU 0.3: annotators and detectors draw face
@@ -29,6 +32,9 @@ public sealed record DetectionReport(
     double ClassAccuracy,
     double MedianBoxRatio)
 {
+    /// <summary>The 3-class accuracy of found faces a training set holds a near-identical crop of, and of the others (null when not checked).</summary>
+    public SeenSplit? Seen { get; init; }
+
     /// <summary>Which detector and settings found the faces (set by the caller).</summary>
     public string Detector { get; init; } = string.Empty;
 
@@ -52,7 +58,10 @@ public sealed record DetectionReport(
             .GroupBy(x => x.Class)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (double)g.Count(x => x.Found) / g.Count());
-        var pairs = photos.SelectMany((p, i) => matched[i].Select(m => (Truth: p.Truth[m.Key].Class, Predicted: p.Found[m.Value].Prediction))).ToList();
+        var pairs = photos.SelectMany((p, i) => matched[i].Select(m => (Truth: p.Truth[m.Key].Class, Predicted: p.Found[m.Value].Prediction, p.Truth[m.Key].Seen))).ToList();
+        double Accuracy(IReadOnlyCollection<(string Truth, string Predicted, bool? Seen)> some) => some.Count == 0 ? 0 : (double)some.Count(p => p.Truth == p.Predicted) / some.Count;
+        var seen = pairs.Where(p => p.Seen == true).ToList();
+        var unseen = pairs.Where(p => p.Seen == false).ToList();
 
         return new DetectionReport(
             photos.Count,
@@ -66,7 +75,10 @@ public sealed record DetectionReport(
             AveragePrecision(photos, 0.5),
             pairs.Count,
             pairs.Count == 0 ? 0 : (double)pairs.Count(p => p.Truth == p.Predicted) / pairs.Count,
-            Median(photos.SelectMany((p, i) => matched[i].Select(m => (double)p.Found[m.Value].Box.Width / p.Truth[m.Key].Box.Width)).ToList()));
+            Median(photos.SelectMany((p, i) => matched[i].Select(m => (double)p.Found[m.Value].Box.Width / p.Truth[m.Key].Box.Width)).ToList()))
+        {
+            Seen = seen.Count + unseen.Count == 0 ? null : new SeenSplit(seen.Count, Accuracy(seen), unseen.Count, Accuracy(unseen)),
+        };
     }
 
     private static double Median(List<double> values)

@@ -5,7 +5,8 @@ using OpenCvSharp;
 namespace FaceMask.Training.Detection;
 
 /// <summary>One annotated face: its class and box in the photo's pixels.</summary>
-public sealed record AnnotatedFace(string Class, Rect2f Box);
+/// <param name="Seen">Whether a training set holds a near-identical crop of this face (null: not checked; <see cref="SeenFaces"/>).</param>
+public sealed record AnnotatedFace(string Class, Rect2f Box, bool? Seen = null);
 
 /// <summary>
 /// A photo's PASCAL VOC annotation (the format of the public Kaggle face-mask detection dataset):
