@@ -7,6 +7,7 @@
 #   bash bench/run.sh                 # defaults: models/facemask-v2, 3 wrk runs of 30 s per load, Locust 60 s
 #   RUNS=5 DURATION=20 bash bench/run.sh
 #   PACES="1000:88" RUNS=1 DURATION=20 ONLY_PREDICT=1 bash bench/run.sh   # one paced load, no detection or Locust
+#   PHOTO=/path/to/street.jpg RUNS=5 DURATION=20 ONLY_DETECT=1 bash bench/run.sh   # /api/detect alone, on a photo of your own
 #
 # Every wrk load prints its summary and a per-stage table (bench/stages.py) from the service's
 # facemask_request_stage_seconds histograms. Then (PROFILE=0 to skip) two more paced ~1,000/s loads
@@ -43,9 +44,9 @@ CLI="dotnet $OUT/cli/FaceMask.Training.dll"
 echo "== images"
 $CLI generate --out "$WORK/images" --per-class 30 --size 128 --seed 7 --scenes 20 --scenes-out "$WORK/photos" --scene-size 400x300 >/dev/null
 IMAGE=$(find "$WORK/images/with_mask" -name '*.jpg' | sort | head -1)
-PHOTO=$(find "$WORK/photos" -name '*.jpg' | sort | head -1)
+PHOTO=${PHOTO:-$(find "$WORK/photos" -name '*.jpg' | sort | head -1)} # a drawn scene unless PHOTO names a real one
 PHOTO_FACES=$($CLI detect --model "$MODEL" "$PHOTO" | python3 -c "import json, sys; print(len(json.loads(sys.stdin.readline())['faces']))")
-echo "detection: wrk posts $PHOTO (400x300, $PHOTO_FACES faces found)"
+echo "detection: wrk posts $PHOTO ($PHOTO_FACES faces found)"
 echo "pool: $(find "$WORK/images" -name '*.jpg' | wc -l) generated 128x128 JPEG faces; wrk posts $IMAGE ($(stat -c %s "$IMAGE") bytes)"
 
 echo "== in-process latency (decode + preprocess + forward)"
@@ -101,6 +102,7 @@ load() { # name, description, extra environment for wrk (e.g. FACEMASK_BENCH_DEL
   python3 bench/stages.py "$WORK/$name.before" "$WORK/$name.after" "$(median_mean "$WORK/$name.txt")"
 }
 
+if [ "${ONLY_DETECT:-0}" != 1 ]; then
 # Paced: 100 connections each waiting between requests offer about 100 / (wait + latency) per
 # second; the waits below offer about 600, 800 and 1,000 requests/s here (PACES to change them).
 PACES=${PACES:-"600:150 800:115 1000:88"}
@@ -127,6 +129,7 @@ if [ "${PROFILE:-1}" = 1 ]; then
   wait "$TRACE_PID" || { cat "$WORK/trace.log"; exit 1; }
   python3 bench/trace_top.py "$WORK/trace.speedscope.json" 12
 fi
+fi # ONLY_DETECT
 
 if [ "${ONLY_PREDICT:-0}" = 1 ]; then # quick iterations: the prediction loads alone
   echo "service peak RSS under load: $(( $(cat "$WORK/peak_rss_kb") / 1024 )) MB"
@@ -134,13 +137,21 @@ if [ "${ONLY_PREDICT:-0}" = 1 ]; then # quick iterations: the prediction loads a
 fi
 
 DETECT_CONNECTIONS=${DETECT_CONNECTIONS:-8}
-echo "== wrk: $RUNS runs of ${DURATION}s, $DETECT_CONNECTIONS connections, POST /api/detect (one 400x300 photo, $PHOTO_FACES faces)"
+echo "== wrk: $RUNS runs of ${DURATION}s, $DETECT_CONNECTIONS connections, POST /api/detect (one photo, $PHOTO_FACES faces)"
+curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/detect.before"
 for run in $(seq 1 "$RUNS"); do
   FACEMASK_BENCH_IMAGE="$PHOTO" FACEMASK_BENCH_PATH=/api/detect wrk -t2 -c"$DETECT_CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/predict.lua "http://127.0.0.1:$PORT" | grep '^BENCH' | tee -a "$WORK/wrk-detect.txt"
 done
+curl -s "http://127.0.0.1:$PORT/metrics" >"$WORK/detect.after"
 summarize "$WORK/wrk-detect.txt" "detect ($PHOTO_FACES faces per photo: faces/s = photos/s x $PHOTO_FACES)"
+python3 bench/stages.py "$WORK/detect.before" "$WORK/detect.after" "$(median_mean "$WORK/wrk-detect.txt")"
 
-# Detection is left out here: one photo keeps both cores busy for about 0.1 s and would measure
+if [ "${ONLY_DETECT:-0}" = 1 ]; then
+  echo "service peak RSS under load: $(( $(cat "$WORK/peak_rss_kb") / 1024 )) MB"
+  exit 0
+fi
+
+# Detection is left out here: photos keep both cores busy and would measure
 # the queue behind it, not predictions; the wrk detect runs above measure it alone.
 echo "== Locust: $LOCUST_USERS users, ${LOCUST_SECONDS}s, all tasks but detect"
 FACEMASK_IMAGES="$WORK/images" FACEMASK_PHOTOS="$WORK/photos" locust -f locustfile.py --exclude-tags detect --headless -u "$LOCUST_USERS" -r 50 -t "${LOCUST_SECONDS}s" \

@@ -22,6 +22,7 @@ public class WorkingTreeTests
     [InlineData("models/facemask-v2/model.h5")]
     [InlineData("models/facemask-v1/metadata.json")]
     [InlineData("models/blazeface/LICENSE")]
+    [InlineData("models/yunet/yunet_n_dynamic.onnx")]
     [InlineData("models/README.md")]
     [InlineData("Dataset/README.md")]
     [InlineData("ReferenceSet/README.md")]
