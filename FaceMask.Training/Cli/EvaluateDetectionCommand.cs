@@ -67,7 +67,7 @@ internal static class EvaluateDetectionCommand
             table.AddRow($"recall (IoU {report.MatchIoU})", $"{report.Recall:0.000}");
             foreach (var size in report.RecallBySize)
             {
-                table.AddRow($"  faces {size.Size} px", $"{size.Recall:0.000} ({size.Found} of {size.Faces})");
+                table.AddRow($"  faces {size.Size} px", $"{size.Recall:0.000} ({size.Found} of {size.Faces}); {Markup.Escape(string.Join(", ", size.ByClass.Select(c => $"{c.Key} {c.Value:0.000}")))}");
             }
 
             foreach (var (name, recall) in report.RecallByClass)

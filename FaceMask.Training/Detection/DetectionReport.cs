@@ -6,7 +6,8 @@ namespace FaceMask.Training.Detection;
 public sealed record PhotoResult(IReadOnlyList<AnnotatedFace> Truth, IReadOnlyList<ClassifiedFace> Found);
 
 /// <summary>Recall of annotated faces in one size range (box width in pixels).</summary>
-public sealed record SizeRecall(string Size, int Faces, int Found, double Recall);
+/// <param name="ByClass">The recall of each class's faces in this size range: are masked faces found as often as bare ones?</param>
+public sealed record SizeRecall(string Size, int Faces, int Found, double Recall, IReadOnlyDictionary<string, double> ByClass);
 
 /// <summary>Found faces split by whether the classifier's training set holds a near-identical crop of them.</summary>
 public sealed record SeenSplit(int SeenFaces, double SeenAccuracy, int UnseenFaces, double UnseenAccuracy);
@@ -52,7 +53,8 @@ public sealed record DetectionReport(
         var bySize = buckets.Select(b =>
         {
             var inBucket = photos.SelectMany((p, i) => p.Truth.Select((t, k) => (t, Found: matched[i].ContainsKey(k)))).Where(x => x.t.Box.Width >= b.Min && x.t.Box.Width < b.Max).ToList();
-            return new SizeRecall(b.Name, inBucket.Count, inBucket.Count(x => x.Found), inBucket.Count == 0 ? 0 : (double)inBucket.Count(x => x.Found) / inBucket.Count);
+            var byClass = inBucket.GroupBy(x => x.t.Class).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (double)g.Count(x => x.Found) / g.Count());
+            return new SizeRecall(b.Name, inBucket.Count, inBucket.Count(x => x.Found), inBucket.Count == 0 ? 0 : (double)inBucket.Count(x => x.Found) / inBucket.Count, byClass);
         }).ToList();
         var byClass = photos.SelectMany((p, i) => p.Truth.Select((t, k) => (t.Class, Found: matched[i].ContainsKey(k))))
             .GroupBy(x => x.Class)
