@@ -83,29 +83,3 @@ public sealed class YuNetDetectorTests : IDisposable
 
     public void Dispose() => finder.Dispose();
 }
-
-/// <summary>Labels of an annotated photo stay inside it and never cover one another.</summary>
-public sealed class LabelLayoutTests
-{
-    [Fact]
-    public void Labels_of_a_crowd_stay_inside_the_photo_and_apart()
-    {
-        // Ten faces in a row near the top and two at the right edge: labels would collide above and run off the side.
-        var boxes = Enumerable.Range(0, 10).Select(i => new Rect(5 + (i * 38), 4, 36, 36))
-            .Concat([new Rect(380, 150, 20, 20), new Rect(385, 160, 15, 15)]).ToList();
-        var items = boxes.Select(b => (Box: b, Label: new Size(90, 14))).ToList();
-
-        var places = LabelLayout.Place(items, 400, 300);
-
-        Assert.All(places, p => Assert.True(p.X >= 0 && p.Y >= 0 && p.Right <= 400 && p.Bottom <= 300, $"{p} leaves the photo"));
-        for (var i = 0; i < places.Length; i++)
-        {
-            for (var j = i + 1; j < places.Length; j++)
-            {
-                Assert.False(places[i].IntersectsWith(places[j]), $"labels {i} and {j} overlap: {places[i]} {places[j]}");
-            }
-        }
-
-        Assert.Equal(boxes[10].Y - 14, places[10].Y); // room above: the label sits just above its box
-    }
-}

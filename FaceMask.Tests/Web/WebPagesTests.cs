@@ -77,6 +77,48 @@ public sealed class WebPagesTests(WebServer server) : ChromiumPageTest, IClassFi
     }
 
     [Fact]
+    public async Task Labels_in_a_crowd_stay_inside_the_photo_and_never_overlap()
+    {
+        // Rows of small faces edge to edge, the last column against the right edge: labels above the boxes would collide and run off the side.
+        var states = new[] { MaskState.None, MaskState.Correct, MaskState.Incorrect };
+        var placements = (from row in Enumerable.Range(0, 5) from column in Enumerable.Range(0, 11) select (X: 8 + (column * 57), Y: 10 + (row * 80), Size: 48, State: states[((row * 11) + column) % 3])).ToList();
+        var (scene, _) = TestImages.Scene(640, 420, placements);
+        byte[] photo;
+        using (scene)
+        {
+            photo = SyntheticFaces.Encode(scene, ImageFormat.Jpeg);
+        }
+
+        var found = (await DetectAsync(photo)).GetProperty("faces").GetArrayLength();
+        Assert.True(found >= 10, $"only {found} of the crowd's drawn faces were found: too few to crowd the labels");
+
+        await Page.GotoAsync("/");
+        await Page.SetInputFilesAsync("#photos", new FilePayload { Name = "crowd.jpg", MimeType = "image/jpeg", Buffer = photo });
+        await Expect(Page.Locator(".result ol.faces li")).ToHaveCountAsync(found);
+
+        var canvas = Page.Locator(".result canvas");
+        var (width, height) = (await canvas.EvaluateAsync<int>("c => c.width"), await canvas.EvaluateAsync<int>("c => c.height"));
+        var places = JsonSerializer.Deserialize<LabelPlace?[]>(await canvas.GetAttributeAsync("data-labels") ?? "[]", JsonSerializerOptions.Web)!;
+        Assert.Equal(found, places.Length);
+        Assert.All(places, p => Assert.NotNull(p)); // this crowd leaves room for every face's label, short if need be
+        var labels = places.Select(p => p!).ToArray();
+        Assert.All(labels, l => Assert.True(l.X >= 0 && l.Y >= 0 && l.X + l.Width <= width && l.Y + l.Height <= height, $"label {l} leaves the {width}x{height} photo"));
+        for (var i = 0; i < labels.Length; i++)
+        {
+            for (var j = i + 1; j < labels.Length; j++)
+            {
+                var (a, b) = (labels[i], labels[j]);
+                Assert.False(a.X < b.X + b.Width && b.X < a.X + a.Width && a.Y < b.Y + b.Height && b.Y < a.Y + a.Height, $"labels {i + 1} and {j + 1} overlap: {a} {b}");
+            }
+        }
+
+        await ScreenshotAsync("check-crowd");
+        AssertNoProblems();
+    }
+
+    private sealed record LabelPlace(double X, double Y, double Width, double Height, string Text);
+
+    [Fact]
     public async Task A_refused_upload_reads_as_a_message_not_json()
     {
         ExpectedFailures.AddRange(["/api/detect", "status of 415"]);

@@ -5,8 +5,9 @@ namespace FaceMask.Training.Detection;
 
 /// <summary>
 /// Draws faces and verdicts onto a copy of a photo (<c>Accept: image/jpeg</c>, <c>detect --annotate</c>):
-/// each box in its class's colour, its label written out ("no mask 94%") in one size for the whole
-/// photo, inside the photo and clear of the other labels (<see cref="LabelLayout"/>).
+/// each box in its class's colour, its label written out ("no mask 94%", or only "94%" where a crowd
+/// leaves no room) in one size for the whole photo, inside the photo and clear of the other labels
+/// (<see cref="LabelLayout"/>).
 /// </summary>
 public static class FaceAnnotator
 {
@@ -16,20 +17,28 @@ public static class FaceAnnotator
         var (width, height) = (photo.Width, photo.Height);
         var thickness = Math.Max(1, Math.Min(width, height) / 300);
         var scale = Math.Clamp(Math.Min(width, height) / 700.0, 0.4, 1.5);
-        var labels = faces.Select(face => $"{MaskClasses.Label(face.Prediction)} {face.Confidence * 100:0}%").ToList();
-        var items = faces.Select((face, i) =>
+        var labels = faces.Select(face => (Full: $"{MaskClasses.Label(face.Prediction)} {face.Confidence * 100:0}%", Short: $"{face.Confidence * 100:0}%")).ToList();
+        Size Measure(string text)
         {
-            var size = Cv2.GetTextSize(labels[i], HersheyFonts.HersheySimplex, scale, 1, out var baseline);
-            var box = new Rect((int)face.Box.X, (int)face.Box.Y, (int)face.Box.Width, (int)face.Box.Height);
-            return (Box: box, Label: new Size(Math.Min(width, size.Width + 4), size.Height + baseline + 4));
-        }).ToList();
-        var places = LabelLayout.Place(items, width, height);
+            var size = Cv2.GetTextSize(text, HersheyFonts.HersheySimplex, scale, 1, out var baseline);
+            return new Size(size.Width + 4, size.Height + baseline + 4);
+        }
+
+        var boxes = faces.Select(face => new Rect((int)face.Box.X, (int)face.Box.Y, (int)face.Box.Width, (int)face.Box.Height)).ToList();
+        var places = LabelLayout.Place(boxes.Select((box, i) => (box, Measure(labels[i].Full), Measure(labels[i].Short))).ToList(), width, height);
         for (var i = 0; i < faces.Count; i++)
         {
             var colour = Colour(faces[i].Prediction);
-            Cv2.Rectangle(canvas, items[i].Box, colour, thickness, LineTypes.AntiAlias);
-            Cv2.Rectangle(canvas, places[i], colour, -1);
-            Cv2.PutText(canvas, labels[i], new Point(places[i].X + 2, places[i].Bottom - 4 - (int)(3 * scale)), HersheyFonts.HersheySimplex, scale, Scalar.White, 1, LineTypes.AntiAlias);
+            Cv2.Rectangle(canvas, boxes[i], colour, thickness, LineTypes.AntiAlias);
+            if (places[i].Text == LabelText.None)
+            {
+                continue;
+            }
+
+            var area = places[i].Area;
+            Cv2.Rectangle(canvas, area, colour, -1);
+            var text = places[i].Text == LabelText.Full ? labels[i].Full : labels[i].Short;
+            Cv2.PutText(canvas, text, new Point(area.X + 2, area.Bottom - 4 - (int)(3 * scale)), HersheyFonts.HersheySimplex, scale, Scalar.White, 1, LineTypes.AntiAlias);
         }
 
         Cv2.ImEncode(".jpg", canvas, out var jpeg, [(int)ImwriteFlags.JpegQuality, 90]);

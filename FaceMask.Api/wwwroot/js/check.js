@@ -100,48 +100,64 @@
         return span;
     }
 
-    /** Boxes in their class's colour, each labelled "n: class 94%" inside the canvas and clear of the other labels. */
+    /**
+     * Boxes in their class's colour, each labelled "n: class 94%" inside the canvas and clear of the other labels;
+     * in a crowd with no room left, "n" alone (the list below the photo says the rest), or no label at all.
+     */
     function drawFaces(context, faces, toCanvas) {
         const line = Math.max(2, Math.round(context.canvas.width / 300));
         const size = Math.max(12, line * 6);
         context.font = `bold ${size}px system-ui, sans-serif`;
         context.lineWidth = line;
-        const labels = faces.map((face, i) => `${i + 1}: ${label(face.prediction)} ${percent(face.confidence)}`);
+        const texts = faces.map((face, i) => ({ full: `${i + 1}: ${label(face.prediction)} ${percent(face.confidence)}`, short: `${i + 1}` }));
+        const measure = text => ({ width: context.measureText(text).width + 6, height: size + 4 });
         const boxes = faces.map(face => ({ x: face.box.x * toCanvas, y: face.box.y * toCanvas, width: face.box.width * toCanvas, height: face.box.height * toCanvas }));
-        const places = placeLabels(boxes, labels.map(text => ({ width: Math.min(context.canvas.width, context.measureText(text).width + 6), height: size + 4 })),
-            context.canvas.width, context.canvas.height);
+        const places = placeLabels(boxes, texts.map(t => ({ full: measure(t.full), short: measure(t.short) })), context.canvas.width, context.canvas.height);
+        // Where each label went, in canvas pixels (null: none fitted): for tools and the browser tests that check labels stay inside and apart.
+        context.canvas.dataset.labels = JSON.stringify(places.map(p => p && { x: p.x, y: p.y, width: p.width, height: p.height, text: p.text }));
         faces.forEach((face, i) => {
             context.strokeStyle = colour(face.prediction);
             context.strokeRect(boxes[i].x, boxes[i].y, boxes[i].width, boxes[i].height);
+            const place = places[i];
+            if (!place) {
+                return;
+            }
             context.fillStyle = colour(face.prediction);
-            context.fillRect(places[i].x, places[i].y, places[i].width, places[i].height);
+            context.fillRect(place.x, place.y, place.width, place.height);
             context.fillStyle = "#fff";
-            context.fillText(labels[i], places[i].x + 3, places[i].y + places[i].height - 5, places[i].width - 6);
+            context.fillText(texts[i][place.text], place.x + 3, place.y + place.height - 5, place.width - 6);
         });
     }
 
     /**
-     * The label rule of the annotated JPEG (FaceMask.Training/Detection/LabelLayout.cs): above the box if there is room,
-     * else below, else inside its top; moved left to stay on the canvas; moved down past labels already placed.
+     * The label rule of the annotated JPEG (FaceMask.Training/Detection/LabelLayout.cs): the full text above the box if
+     * there is room, else below, else inside its top, moved left to stay on the canvas; where none is free, the short
+     * text there or a line at a time down, then up, past labels already placed; else null (the box alone).
      */
     function placeLabels(boxes, sizes, width, height) {
         const placed = [];
         const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
         const free = r => r.y >= 0 && r.y + r.height <= height && !placed.some(p => overlaps(p, r));
-        boxes.forEach((box, i) => {
-            const { width: w, height: h } = sizes[i];
-            const at = y => ({ x: Math.min(Math.max(box.x, 0), Math.max(0, width - w)), y, width: w, height: h });
-            let place = [box.y - h, box.y + box.height, box.y].map(at).find(free);
-            if (!place) {
-                const start = Math.min(Math.max(box.y - h, 0), Math.max(0, height - h));
-                for (let y = start; !place && y + h <= height; y += h) {
-                    place = free(at(y)) ? at(y) : undefined;
-                }
-                place ??= at(start);
+        const freeArea = (box, { width: w, height: h }, searchLines) => {
+            if (w > width || h > height) {
+                return undefined;
             }
-            placed.push(place);
+            const at = y => ({ x: Math.min(Math.max(box.x, 0), width - w), y, width: w, height: h });
+            const start = Math.min(Math.max(box.y - h, 0), height - h);
+            const tops = [box.y - h, box.y + box.height, box.y];
+            const lines = searchLines ? Math.floor(height / h) : 0;
+            for (let step = 1; step <= lines; step++) tops.push(start + step * h);
+            for (let step = 1; step <= lines; step++) tops.push(start - step * h);
+            return tops.map(at).find(free);
+        };
+        return boxes.map((box, i) => {
+            const full = freeArea(box, sizes[i].full, false);
+            const place = full ? { ...full, text: "full" } : (s => s && { ...s, text: "short" })(freeArea(box, sizes[i].short, true));
+            if (place) {
+                placed.push(place);
+            }
+            return place ?? null;
         });
-        return placed;
     }
 
     // Camera: one frame at a time to /api/detect (the next is sent when the answer arrives), boxes
