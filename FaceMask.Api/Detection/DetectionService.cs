@@ -42,7 +42,7 @@ public sealed class DetectionService(FaceDetectorHost detectors, ServiceMetrics 
         metrics.ObserveDetection(watch.Elapsed);
 
         var verdicts = await Task.WhenAll(kept.Select(face => ClassifyAsync(session, photo, face, finder.CropWidening, cancellationToken)));
-        var faces = kept.Select((face, i) => ClassifiedFace.From(face, verdicts[i].Prediction, verdicts[i].Confidence, verdicts[i].Probabilities)).ToList();
+        var faces = kept.Select((face, i) => ClassifiedFace.From(face, verdicts[i].Prediction, verdicts[i].Confidence, verdicts[i].Probabilities, verdicts[i].Uncertain)).ToList();
         var counts = session.Model.Classes.ToDictionary(c => c, c => faces.Count(f => f.Prediction == c));
         foreach (var face in faces)
         {

@@ -12,9 +12,10 @@ public sealed record BatchItem(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ModelVersion,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Uncertain)
 {
     public static BatchItem Of(string file, Outcome<PredictionResult> outcome) => outcome.Error is { } error
-        ? new(file, null, null, null, null, error.Detail, error.Status, error.Code)
-        : new(file, outcome.Value!.Prediction, outcome.Value.Confidence, outcome.Value.Probabilities, outcome.Value.ModelVersion, null, null, null);
+        ? new(file, null, null, null, null, error.Detail, error.Status, error.Code, null)
+        : new(file, outcome.Value!.Prediction, outcome.Value.Confidence, outcome.Value.Probabilities, outcome.Value.ModelVersion, null, null, null, outcome.Value.Uncertain);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FaceMask.Training.Evaluation;
 
 namespace FaceMask.Api.Inference;
 
@@ -30,6 +31,13 @@ public sealed class InferenceOptions
     /// <summary>Threads inside one ONNX Runtime call. One per worker uses the cores without oversubscribing them.</summary>
     [Range(1, 64)]
     public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>
+    /// A verdict whose (calibrated) confidence is below this is answered with <c>uncertain: true</c>.
+    /// Chosen by measurement (<see cref="Uncertainty"/>, docs/model-card.md).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double UncertainBelow { get; set; } = Uncertainty.DefaultBelow;
 
     public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
 }

@@ -18,7 +18,8 @@ namespace FaceMask.Api.Inference;
 /// micro-batcher and describes the output. Failures come back as <see cref="ApiError"/> values;
 /// rejected images and predicted classes are counted here, where they happen.
 /// </summary>
-public sealed class PredictionService(ModelHost host, PredictionBatcher batcher, IValidator<ImageUpload> validator, IOptions<UploadOptions> uploads, ServiceMetrics metrics)
+public sealed class PredictionService(
+    ModelHost host, PredictionBatcher batcher, IValidator<ImageUpload> validator, IOptions<UploadOptions> uploads, IOptions<InferenceOptions> inference, ServiceMetrics metrics)
 {
     /// <summary>A session on the served model; <see cref="ApiError.NotReady"/> before one is loaded. Dispose it when the request ends.</summary>
     public Outcome<PredictionSession> Begin() => host.Acquire() is { } lease ? new PredictionSession(this, lease) : ApiError.NotReady();
@@ -117,6 +118,6 @@ public sealed class PredictionService(ModelHost host, PredictionBatcher batcher,
             byClass[classes[i]] = probabilities[i];
         }
 
-        return new PredictionResult(classes[best], probabilities[best], byClass, model.Metadata.Version);
+        return new PredictionResult(classes[best], probabilities[best], byClass, model.Metadata.Version, Uncertainty.IsUncertain(probabilities[best], inference.Value.UncertainBelow));
     }
 }

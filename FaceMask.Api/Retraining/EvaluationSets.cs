@@ -26,11 +26,11 @@ public sealed class EvaluationSets(ReferenceSets references, ReferenceVersion? r
         if (reference is { Images.Count: > 0 })
         {
             var images = Load(reference.Name, preprocessing.Width, () => LabelledImages.Load(classes, references.Set.Files(reference, classes), preprocessing.Width));
-            var report = ModelEvaluator.EvaluateWithRobustness(model.Model, preprocessing, images, detector);
+            var report = ModelEvaluator.EvaluateWithRobustness(model.Model, preprocessing, images, detector, temperature: model.Metadata.Temperature);
             (onReference, robustness) = (report with { Robustness = null }, report.Robustness);
         }
 
-        return new ModelFigures(model.Metadata.Version, onReference, ModelEvaluator.Evaluate(model.Model, preprocessing, test), robustness);
+        return new ModelFigures(model.Metadata.Version, onReference, ModelEvaluator.Evaluate(model.Model, preprocessing, test, model.Metadata.Temperature), robustness);
     }
 
     private LabelledImages Load(string set, int side, Func<LabelledImages> load) =>

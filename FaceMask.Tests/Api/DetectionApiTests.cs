@@ -62,6 +62,7 @@ public sealed class DetectionApiTests : IClassFixture<DetectionApiTests.Service>
             var probabilities = face.GetProperty("probabilities").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetSingle());
             Assert.Equal(classes, probabilities.Keys.Order());
             Assert.Equal(1f, probabilities.Values.Sum(), 3);
+            Assert.Equal(face.GetProperty("confidence").GetSingle() < 0.8f, face.GetProperty("uncertain").GetBoolean()); // Inference:UncertainBelow's default
             var keypoints = face.GetProperty("keypoints").EnumerateObject().Select(p => p.Name).ToList();
             Assert.Equal(["right_eye", "left_eye", "nose_tip", "mouth_right", "mouth_left"], keypoints);
             var box = Box(face);

@@ -45,13 +45,14 @@ public sealed class PredictionApiTests : IClassFixture<PredictionApiTests.Servic
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
-        Assert.Equal(["prediction", "confidence", "probabilities", "model_version"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["prediction", "confidence", "probabilities", "model_version", "uncertain"], body.EnumerateObject().Select(p => p.Name));
         var probabilities = body.GetProperty("probabilities").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
         Assert.Equal(["mask_weared_incorrect", "with_mask", "without_mask"], probabilities.Keys);
         Assert.Equal(1.0, probabilities.Values.Sum(), 4);
         Assert.Equal(probabilities.MaxBy(p => p.Value).Key, body.GetProperty("prediction").GetString());
         Assert.Equal(probabilities.Values.Max(), body.GetProperty("confidence").GetDouble(), 6);
         Assert.Equal("api-test-v1", body.GetProperty("model_version").GetString());
+        Assert.Equal(body.GetProperty("confidence").GetDouble() < 0.8, body.GetProperty("uncertain").GetBoolean()); // Inference:UncertainBelow's default
     }
 
     [Fact]

@@ -1,11 +1,14 @@
+using System.Text.Json;
+using FaceMask.Tests.Cli;
 using FaceMask.Tests.Support;
+using FaceMask.Training.Cli;
 using FaceMask.Training.Detection;
-using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
 
 namespace FaceMask.Tests.Detection;
 
 /// <summary>The default detector on real annotated street photos (../shared/datasets/facemask-photos), skipped where they are absent.</summary>
+[Collection(CliCollection.Name)]
 public sealed class RealPhotoDetectionTests
 {
     /// <summary>
@@ -22,11 +25,7 @@ public sealed class RealPhotoDetectionTests
         using var finder = FaceFinders.Open(Path.Combine(RepositoryPaths.Root, "models"));
         using var classifier = OnnxModel.Load(ModelFolder.Load(Path.Combine(RepositoryPaths.Root, "models", "facemask-v2")));
 
-        var results = annotations.Select(annotation =>
-        {
-            using var photo = ImageDecoder.DecodeFile(annotation.ImagePath);
-            return new PhotoResult(annotation.Faces, FaceClassifier.Classify(classifier, photo, finder.Find(photo), finder.CropWidening));
-        }).ToList();
+        var results = PhotoSearch.Run(annotations, finder, classifier, minFace: 16).Photos;
         var report = DetectionReport.Compute(results);
 
         TestContext.Current.SendDiagnosticMessage($"{finder.Description} on {report.Photos} photos: precision {report.Precision:0.000}, recall {string.Join(" / ", report.RecallBySize.Select(r => $"{r.Size} {r.Recall:0.000}"))}");
@@ -34,5 +33,45 @@ public sealed class RealPhotoDetectionTests
         Assert.True(report.RecallBySize.Single(r => r.Size == ">=32").Recall >= 0.92, "recall of faces 32 px and over");
         Assert.True(report.RecallBySize.Single(r => r.Size == "16-32").Recall >= 0.87, "recall of faces 16-32 px");
         Assert.True(report.ClassAccuracy >= 0.9, $"3-class accuracy of found faces {report.ClassAccuracy:0.000}");
+
+        // The classifier's confidence on these faces, at facemask-v2's calibrated temperature (0.083 uncalibrated, 0.029 calibrated: docs/model-card.md).
+        var figures = FoundFaces.Evaluate(results, classifier.Classes, finder.Description);
+        Assert.Equal(report.Classified, figures.FoundFaces);
+        Assert.Equal(report.ClassAccuracy, figures.Report.Accuracy, 12);
+        Assert.True(figures.Report.CalibrationError <= 0.045, $"calibration error {figures.Report.CalibrationError:0.000} on the faces found");
+    }
+
+    [Fact]
+    public async Task Evaluate_photos_reports_the_classifier_on_the_faces_found()
+    {
+        var photos = RepositoryPaths.SharedFaceMaskPhotos;
+        Assert.SkipWhen(photos is null, "../shared/datasets/facemask-photos is not on this machine.");
+        using var directory = new TempDirectory();
+        // A sample of 40 photos in the dataset's layout, linked rather than copied.
+        foreach (var annotation in VocAnnotation.LoadAll(photos!).Take(40))
+        {
+            foreach (var (file, folder) in new[] { (annotation.XmlPath, "annotations"), (annotation.ImagePath, "images") })
+            {
+                Directory.CreateDirectory(directory.Combine(folder));
+                File.CreateSymbolicLink(Path.Combine(directory.Combine(folder), Path.GetFileName(file)), Path.GetFullPath(file));
+            }
+        }
+
+        var models = Path.Combine(RepositoryPaths.Root, "models");
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["evaluate", "--model", Path.Combine(models, "facemask-v2"), "--photos", directory.Path, "--models", models, "--json", directory.Combine("report.json")]));
+
+        using var json = JsonDocument.Parse(File.ReadAllText(directory.Combine("report.json")));
+        var root = json.RootElement;
+        Assert.Equal(["detector", "photos", "annotated_faces", "found_faces", "report"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(40, root.GetProperty("photos").GetInt32());
+        Assert.StartsWith("yunet-n", root.GetProperty("detector").GetString());
+        var found = root.GetProperty("found_faces").GetInt32();
+        Assert.InRange(found, root.GetProperty("annotated_faces").GetInt32() / 2, root.GetProperty("annotated_faces").GetInt32());
+        Assert.Equal(found, root.GetProperty("report").GetProperty("count").GetInt32());
+        Assert.True(root.GetProperty("report").GetProperty("accuracy").GetDouble() >= 0.85, $"accuracy {root.GetProperty("report").GetProperty("accuracy")}");
+        Assert.InRange(root.GetProperty("report").GetProperty("calibration_error").GetDouble(), 0, 0.2);
+
+        // Neither --data nor --photos: nothing to evaluate.
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["evaluate", "--model", Path.Combine(models, "facemask-v2")]));
     }
 }

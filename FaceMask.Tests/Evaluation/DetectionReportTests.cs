@@ -46,5 +46,5 @@ public class DetectionReportTests
     }
 
     private static ClassifiedFace Face(FaceBox box, float score, string prediction) =>
-        new(box, score, prediction, 0.9f, new Dictionary<string, float> { [prediction] = 0.9f }, new Dictionary<string, FacePoint>());
+        new(box, score, prediction, 0.9f, new Dictionary<string, float> { [prediction] = 0.9f }, new Dictionary<string, FacePoint>(), Uncertain: false);
 }

@@ -12,7 +12,8 @@ namespace FaceMask.Tests.Training;
 /// <summary>
 /// The shipped model's figures can be traced to their split: re-running the model card's split command
 /// on the public dataset gives the split digest the model recorded, and evaluating the model on that
-/// split's test part gives exactly its metrics.json (headline, confusion matrix and robustness rows).
+/// split's test part gives exactly its metrics.json (headline, confusion matrix, robustness rows and
+/// calibration error), and calibrating it on that split's validation part gives its recorded temperature.
 /// </summary>
 [Collection(CliCollection.Name)]
 public class ShippedModelTests
@@ -40,14 +41,21 @@ public class ShippedModelTests
         ClassificationReport report;
         using (var detector = BlazeFaceDetector.Front(Path.Combine(RepositoryPaths.Root, "models")))
         {
-            report = ModelEvaluator.EvaluateWithRobustness(model.Model, preprocessing, test, detector);
+            report = ModelEvaluator.EvaluateWithRobustness(model.Model, preprocessing, test, detector, temperature: model.Metadata.Temperature);
         }
+
+        // docs/model-card.md: `calibrate --model models/facemask-v2 --data Dataset_Split/val`.
+        var validation = LabelledImages.Load(Path.Combine(split, "val"), model.Metadata.Classes, TrainingPipeline.EvaluationSide(preprocessing));
+        Assert.NotNull(model.Metadata.Calibration);
+        Assert.Equal(model.Metadata.Calibration, ModelEvaluator.Calibrate(model.Model, preprocessing, validation, "val"));
 
         var recorded = model.Metrics!;
         Assert.Equal(recorded.Count, report.Count);
         Assert.Equal(recorded.Accuracy, report.Accuracy, 12);
         Assert.Equal(recorded.MacroF1, report.MacroF1, 12);
         Assert.Equal(recorded.ConfusionMatrix.Matrix, report.ConfusionMatrix.Matrix);
+        Assert.NotNull(recorded.CalibrationError);
+        Assert.Equal(recorded.CalibrationError!.Value, report.CalibrationError!.Value, 12);
 
         var robustness = report.Robustness!;
         Assert.NotNull(recorded.Robustness);

@@ -2,7 +2,9 @@ using System.Text.Json;
 using FaceMask.Tests.Cli;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Cli;
+using FaceMask.Training.Common;
 using FaceMask.Training.Data;
+using FaceMask.Training.Evaluation;
 using FaceMask.Training.Keras;
 using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
@@ -87,7 +89,7 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
 
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(trained.ModelPath, "metrics.json")));
         Assert.Equal(
-            ["count", "accuracy", "macro_precision", "macro_recall", "macro_f1", "per_class", "confusion_matrix", "robustness"],
+            ["count", "accuracy", "macro_precision", "macro_recall", "macro_f1", "per_class", "confusion_matrix", "robustness", "calibration_error", "uncertainty"],
             metrics.RootElement.EnumerateObject().Select(p => p.Name));
         var robustness = metrics.RootElement.GetProperty("robustness");
         Assert.Equal(["rows", "worst", "worst_macro_f1"], robustness.EnumerateObject().Select(p => p.Name));
@@ -95,6 +97,11 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
         Assert.Equal("as_is", robustness.GetProperty("rows")[0].GetProperty("shift").GetString());
         Assert.Equal(metrics.RootElement.GetProperty("macro_f1").GetDouble(), robustness.GetProperty("rows")[0].GetProperty("macro_f1").GetDouble(), 12);
         Assert.Equal(manifest.AssignmentDigest, metadata.SplitDigest);
+        // Calibrated on the validation part, recorded with its figures there.
+        Assert.NotNull(metadata.Calibration);
+        Assert.Equal(("val", metadata.Training.ValImages), (metadata.Calibration!.FittedOn, metadata.Calibration.Images));
+        Assert.InRange(metadata.Calibration.Temperature, Calibration.MinTemperature, Calibration.MaxTemperature);
+        Assert.InRange(metrics.RootElement.GetProperty("calibration_error").GetDouble(), 0, 1);
         Assert.Equal(
             ["precision", "recall", "f1", "support"],
             metrics.RootElement.GetProperty("per_class").GetProperty("with_mask").EnumerateObject().Select(p => p.Name));
@@ -149,8 +156,24 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
         Assert.Equal(1.0, probabilities.Values.Sum(), 4);
         Assert.Equal(probabilities.Values.Max(), first.RootElement.GetProperty("confidence").GetDouble(), 6);
         Assert.Equal(probabilities.MaxBy(p => p.Value).Key, first.RootElement.GetProperty("prediction").GetString());
+        Assert.Equal(first.RootElement.GetProperty("confidence").GetDouble() < 0.8, first.RootElement.GetProperty("uncertain").GetBoolean());
         using var error = JsonDocument.Parse(lines[2]);
         Assert.Contains("not a JPEG, PNG, BMP or WebP", error.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Calibrate_refits_the_temperature_training_recorded_on_the_validation_part()
+    {
+        var copy = trained.Combine($"calibrated-{Guid.NewGuid():N}");
+        var original = ModelFolder.Load(trained.ModelPath);
+        ModelFolder.Save(copy, original.Model, original.Metadata with { Calibration = null }, original.Metrics, overwrite: false);
+
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["calibrate", "--model", copy, "--data", Path.Combine(trained.Split, "val")]));
+
+        var calibrated = ModelFolder.Load(copy).Metadata;
+        Assert.Equal(original.Metadata.Calibration, calibrated.Calibration); // the same images, the same fit
+        Assert.Equal(Json.Serialize(original.Metadata with { Calibration = null }), Json.Serialize(calibrated with { Calibration = null })); // nothing else changed
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["calibrate", "--model", copy, "--data", trained.Combine("missing")]));
     }
 
     [Fact]
@@ -160,10 +183,11 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
         var preprocessing = folder.Metadata.ToPreprocessing();
         var images = LabelledImages.Load(Path.Combine(trained.Split, "test"), folder.Metadata.Classes, TrainingPipeline.EvaluationSide(preprocessing)); // as the pipeline holds them
 
-        var fromFile = ModelEvaluator.Evaluate(KerasH5.Read(Path.Combine(trained.ModelPath, "model.h5")), preprocessing, images);
+        var fromFile = ModelEvaluator.Evaluate(KerasH5.Read(Path.Combine(trained.ModelPath, "model.h5")), preprocessing, images, folder.Metadata.Temperature);
 
         Assert.Equal(folder.Metrics!.Accuracy, fromFile.Accuracy, 10);
         Assert.Equal(folder.Metrics.ConfusionMatrix.Matrix, fromFile.ConfusionMatrix.Matrix);
+        Assert.Equal(folder.Metrics.CalibrationError!.Value, fromFile.CalibrationError!.Value, 6); // at the recorded temperature
     }
 
     [Fact]

@@ -65,6 +65,16 @@ public sealed class WebPagesTests(WebServer server) : ChromiumPageTest, IClassFi
         for (var i = 0; i < placements.Length; i++)
         {
             await Expect(items.Nth(i)).ToHaveAttributeAsync("data-class", faces[i].GetProperty("prediction").GetString()!);
+            var verdict = items.Nth(i).Locator(".verdict");
+            if (faces[i].GetProperty("uncertain").GetBoolean())
+            {
+                await Expect(verdict).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\buncertain\b"));
+                await Expect(verdict).ToContainTextAsync("uncertain: check by eye");
+            }
+            else
+            {
+                await Expect(verdict).Not.ToContainTextAsync("uncertain");
+            }
         }
 
         await Expect(Page.Locator(".result .counts")).ToContainTextAsync($"{placements.Length} faces");
@@ -260,7 +270,7 @@ public sealed class WebPagesTests(WebServer server) : ChromiumPageTest, IClassFi
         return (answer.GetProperty("prediction").GetString()!, answer.GetProperty("confidence").GetDouble());
     }
 
-    /// <summary>For each face, whether the canvas has its verdict's colour on its box's left edge (the colour site.js gives the class).</summary>
+    /// <summary>For each face, whether the canvas has its verdict's colour on its box's left edge (the colour site.js gives the class), solid or dashed.</summary>
     private async Task<bool[]> BoxColoursDrawnAsync(JsonElement faces) =>
         await Page.EvaluateAsync<bool[]>("""
             faces => {
@@ -270,8 +280,9 @@ public sealed class WebPagesTests(WebServer server) : ChromiumPageTest, IClassFi
                 const hex = c => [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16));
                 return faces.map(face => {
                     const [r, g, b] = hex(window.FaceMask.colour(face.prediction));
-                    const x = Math.round(face.box.x * scale), y = Math.round((face.box.y + face.box.height / 2) * scale);
-                    const pixel = context.getImageData(Math.max(0, x - 1), y, 3, 1).data;
+                    // The middle third of the box's left edge (an uncertain verdict's box is dashed: a single row may fall in a gap).
+                    const x = Math.round(face.box.x * scale), y = Math.round((face.box.y + face.box.height / 3) * scale);
+                    const pixel = context.getImageData(Math.max(0, x - 1), y, 3, Math.max(1, Math.round(face.box.height / 3 * scale))).data;
                     for (let i = 0; i < pixel.length; i += 4) {
                         if (Math.abs(pixel[i] - r) < 40 && Math.abs(pixel[i + 1] - g) < 40 && Math.abs(pixel[i + 2] - b) < 40) return true;
                     }

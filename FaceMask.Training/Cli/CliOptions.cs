@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FaceMask.Training.Data;
 using FaceMask.Training.Detection;
+using FaceMask.Training.Evaluation;
 
 namespace FaceMask.Training.Cli;
 
@@ -41,6 +42,14 @@ internal static class CliOptions
     {
         Description = "Least detector confidence kept (0..1; default: the detector's calibrated one, docs/detection.md).",
         Validators = { r => Require(r, r.GetValueOrDefault<float?>() is null or (> 0 and < 1), "--min-score must be between 0 and 1.") },
+    };
+
+    /// <summary>Below which calibrated confidence a verdict is flagged uncertain (the service's <c>Inference:UncertainBelow</c>).</summary>
+    public static Option<double> UncertainBelow() => new("--uncertain-below")
+    {
+        Description = "A verdict whose confidence is below this is flagged \"uncertain\" (0..1).",
+        DefaultValueFactory = _ => Uncertainty.DefaultBelow,
+        Validators = { r => Require(r, r.GetValueOrDefault<double>() is >= 0 and <= 1, "--uncertain-below must be between 0 and 1.") },
     };
 
     /// <summary>Which face detector finds the faces of a photo.</summary>

@@ -29,9 +29,10 @@ internal static class DetectCommand
         var models = CliOptions.Models();
         var detector = CliOptions.Detector();
         var workingSide = CliOptions.WorkingSide();
+        var uncertainBelow = CliOptions.UncertainBelow();
         var command = new Command("detect", "Find every face in photos and classify each; prints {file, faces, counts, image, truncated} per photo.")
         {
-            model, images, annotate, minFace, minScore, maxFaces, models, detector, workingSide,
+            model, images, annotate, minFace, minScore, maxFaces, models, detector, workingSide, uncertainBelow,
         };
         command.SetAction(parse => CliConsole.Run(() =>
         {
@@ -47,7 +48,7 @@ internal static class DetectCommand
             {
                 using var photo = ImageDecoder.DecodeFile(file);
                 var (found, truncated) = finder.FindLargest(photo, parse.GetValue(minFace), parse.GetValue(maxFaces), parse.GetValue(minScore));
-                var faces = FaceClassifier.Classify(onnx, photo, found, finder.CropWidening);
+                var faces = FaceClassifier.Classify(onnx, photo, found, finder.CropWidening, parse.GetValue(uncertainBelow));
                 if (annotations is not null)
                 {
                     Directory.CreateDirectory(annotations);

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using FaceMask.Training.Common;
+using FaceMask.Training.Detection;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
@@ -7,72 +9,129 @@ using Spectre.Console;
 
 namespace FaceMask.Training.Cli;
 
-/// <summary><c>facemask evaluate --model models/NAME --data DIR [--json FILE]</c>.</summary>
+/// <summary><c>facemask evaluate --model models/NAME --data DIR [--photos DIR] [--json FILE]</c>.</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model folder.", Required = true };
-        var data = new Option<string>("--data") { Description = "Class-per-folder images to evaluate on (e.g. Dataset_Split/test).", Required = true };
-        var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file." };
+        var data = new Option<string?>("--data") { Description = "Class-per-folder images to evaluate on (e.g. Dataset_Split/test)." };
+        var photos = new Option<string?>("--photos") { Description = "Photos with PASCAL VOC annotations: the figures of the faces the detector finds in them, cut out as /api/detect does, apart from --data's." };
+        var minFace = CliOptions.MinFace();
+        var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file (--photos' figures under \"photos\"; alone, they are the document)." };
         var models = CliOptions.Models();
-        var command = new Command("evaluate", "Accuracy, per-class precision/recall/F1, the confusion matrix and a robustness table (macro-F1 under framing, exposure, blur, colour, compression and painted masks) of a model on labelled images.")
+        var command = new Command("evaluate", "Accuracy, per-class precision/recall/F1, the confusion matrix, the calibration error and a robustness table (macro-F1 under framing, exposure, blur, colour, compression and painted masks) of a model on labelled images, and with --photos on the faces found in annotated photos.")
         {
-            model, data, json, models,
+            model, data, photos, minFace, json, models,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(data) is null && result.GetValue(photos) is null)
+            {
+                result.AddError("Give --data (labelled images), --photos (annotated photos) or both.");
+            }
+        });
         command.SetAction(parse => CliConsole.Run(() =>
         {
             var folder = ModelFolder.Load(parse.GetRequiredValue(model));
             var preprocessing = folder.Metadata.ToPreprocessing();
-            var images = LabelledImages.Load(parse.GetRequiredValue(data), folder.Metadata.Classes, TrainingPipeline.EvaluationSide(preprocessing));
-            foreach (var skipped in images.Skipped)
+            ClassificationReport? report = null;
+            if (parse.GetValue(data) is { } dataPath)
             {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {skipped}");
+                var images = LabelledImages.Load(dataPath, folder.Metadata.Classes, TrainingPipeline.EvaluationSide(preprocessing));
+                foreach (var skipped in images.Skipped)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {skipped}");
+                }
+
+                using var detector = CliOptions.OpenDetector(parse.GetValue(models)!);
+                report = AnsiConsole.Status().Start($"Evaluating on {images.Count} images", status =>
+                    ModelEvaluator.EvaluateWithRobustness(folder.Model, preprocessing, images, detector, new Progress<string>(shift => status.Status($"Robustness: {shift}")), folder.Metadata.Temperature));
+                Write(report, $"{report.Count} images of {dataPath}");
+                WriteRobustness(report.Robustness!);
             }
 
-            ClassificationReport report;
-            using (var detector = CliOptions.OpenDetector(parse.GetValue(models)!))
+            if (parse.GetValue(photos) is { } photosPath)
             {
-                report = ModelEvaluator.EvaluateWithRobustness(folder.Model, preprocessing, images, detector);
+                var annotations = VocAnnotation.LoadAll(photosPath);
+                using var finder = FaceFinders.Open(parse.GetValue(models)!);
+                using var onnx = OnnxModel.Load(folder);
+                var search = AnsiConsole.Progress().AutoClear(true).Start(context =>
+                {
+                    var task = context.AddTask("Finding faces in the photos", maxValue: annotations.Count);
+                    return PhotoSearch.Run(annotations, finder, onnx, parse.GetValue(minFace), progress: () => task.Increment(1));
+                });
+                var figures = FoundFaces.Evaluate(search.Photos, folder.Metadata.Classes, finder.Description);
+                Write(figures.Report, $"{figures.FoundFaces} faces found ({figures.AnnotatedFaces} annotated) in {figures.Photos} photos of {photosPath} by {figures.Detector}");
+                if (report is null)
+                {
+                    WriteJson(parse.GetValue(json), figures);
+                    return CliConsole.Ok;
+                }
+
+                report = report with { Photos = figures };
             }
 
-            var robustnessRows = report.Robustness!;
-            AnsiConsole.MarkupLineInterpolated($"{report.Count} images: accuracy {report.Accuracy:0.0000}, macro precision {report.MacroPrecision:0.0000}, macro recall {report.MacroRecall:0.0000}, macro-F1 {report.MacroF1:0.0000}");
-            var table = new Table().AddColumns("class", "precision", "recall", "f1", "support");
-            foreach (var (name, metrics) in report.PerClass)
-            {
-                table.AddRow(name, $"{metrics.Precision:0.0000}", $"{metrics.Recall:0.0000}", $"{metrics.F1:0.0000}", $"{metrics.Support}");
-            }
-
-            AnsiConsole.Write(table);
-            var confusion = new Table().AddColumn("true \\ predicted");
-            foreach (var label in report.ConfusionMatrix.Labels)
-            {
-                confusion.AddColumn(label);
-            }
-
-            for (var row = 0; row < report.ConfusionMatrix.Labels.Count; row++)
-            {
-                confusion.AddRow([report.ConfusionMatrix.Labels[row], .. report.ConfusionMatrix.Matrix[row].Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-            }
-
-            AnsiConsole.Write(confusion);
-            var robustness = new Table().AddColumns("shift", "images", "accuracy", "macro-F1", "recall per class", "what changes");
-            foreach (var row in robustnessRows.Rows)
-            {
-                var recall = string.Join("  ", row.Recall.Select(r => $"{r.Key} {r.Value:0.000}"));
-                var name = row.Shift == robustnessRows.Worst ? $"[bold]{row.Shift} (worst)[/]" : row.Shift;
-                robustness.AddRow(name, $"{row.Count}", $"{row.Accuracy:0.0000}", $"{row.MacroF1:0.0000}", Markup.Escape(recall), Markup.Escape(row.Description));
-            }
-
-            AnsiConsole.Write(robustness);
-            if (parse.GetValue(json) is { } jsonPath)
-            {
-                AtomicFile.WriteAllText(jsonPath, Json.Serialize(report));
-            }
+            WriteJson(parse.GetValue(json), report);
 
             return CliConsole.Ok;
         }));
         return command;
+    }
+
+    private static void WriteJson<T>(string? path, T report)
+    {
+        if (path is not null)
+        {
+            AtomicFile.WriteAllText(path, Json.Serialize(report));
+        }
+    }
+
+    private static void Write(ClassificationReport report, string title)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[bold]{title}[/]");
+        AnsiConsole.MarkupLineInterpolated($"accuracy {report.Accuracy:0.0000}, macro precision {report.MacroPrecision:0.0000}, macro recall {report.MacroRecall:0.0000}, macro-F1 {report.MacroF1:0.0000}, calibration error ({Calibration.Bins} bins) {report.CalibrationError:0.0000}");
+        var table = new Table().AddColumns("class", "precision", "recall", "f1", "support");
+        foreach (var (name, metrics) in report.PerClass)
+        {
+            table.AddRow(Markup.Escape(name), $"{metrics.Precision:0.0000}", $"{metrics.Recall:0.0000}", $"{metrics.F1:0.0000}", $"{metrics.Support}");
+        }
+
+        AnsiConsole.Write(table);
+        var confusion = new Table().AddColumn("true \\ predicted");
+        foreach (var label in report.ConfusionMatrix.Labels)
+        {
+            confusion.AddColumn(Markup.Escape(label));
+        }
+
+        for (var row = 0; row < report.ConfusionMatrix.Labels.Count; row++)
+        {
+            confusion.AddRow([Markup.Escape(report.ConfusionMatrix.Labels[row]), .. report.ConfusionMatrix.Matrix[row].Select(v => v.ToString(CultureInfo.InvariantCulture))]);
+        }
+
+        AnsiConsole.Write(confusion);
+        if (report.Uncertainty is { } rows)
+        {
+            var uncertainty = new Table().AddColumns("flagged uncertain below", "flagged", "right when flagged", "right otherwise", "mistakes flagged");
+            foreach (var row in rows)
+            {
+                uncertainty.AddRow($"{row.Below:0.00}", $"{row.Flagged:0.000}", $"{row.FlaggedAccuracy:0.000}", $"{row.OtherAccuracy:0.000}", $"{row.MistakesFlagged:0.000}");
+            }
+
+            AnsiConsole.Write(uncertainty);
+        }
+    }
+
+    private static void WriteRobustness(RobustnessReport robustnessRows)
+    {
+        var robustness = new Table().AddColumns("shift", "images", "accuracy", "macro-F1", "recall per class", "what changes");
+        foreach (var row in robustnessRows.Rows)
+        {
+            var recall = string.Join("  ", row.Recall.Select(r => $"{r.Key} {r.Value:0.000}"));
+            var name = row.Shift == robustnessRows.Worst ? $"[bold]{row.Shift} (worst)[/]" : row.Shift;
+            robustness.AddRow(name, $"{row.Count}", $"{row.Accuracy:0.0000}", $"{row.MacroF1:0.0000}", Markup.Escape(recall), Markup.Escape(row.Description));
+        }
+
+        AnsiConsole.Write(robustness);
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using FaceMask.Training.Common;
 using FaceMask.Training.Detection;
-using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
 using Spectre.Console;
 
@@ -39,28 +38,13 @@ internal static class EvaluateDetectionCommand
 
             using var finder = CliOptions.OpenFinder(parse, models, detector, workingSide, minScore);
             using var onnx = OnnxModel.Load(ModelFolder.Load(parse.GetRequiredValue(model)));
-            var results = new PhotoResult[annotations.Count];
-            var detectionCpu = TimeSpan.Zero;
-            var widening = parse.GetValue(cropWidening) ?? finder.CropWidening;
-            var process = System.Diagnostics.Process.GetCurrentProcess();
-            AnsiConsole.Progress().AutoClear(true).Start(context =>
+            var search = AnsiConsole.Progress().AutoClear(true).Start(context =>
             {
                 var task = context.AddTask("Detecting", maxValue: annotations.Count);
-                for (var i = 0; i < annotations.Count; i++)
-                {
-                    using var photo = ImageDecoder.DecodeFile(annotations[i].ImagePath);
-                    // The photos are searched one at a time, so the process's CPU time across a search is the detector's (all its threads).
-                    process.Refresh();
-                    var before = process.TotalProcessorTime;
-                    var found = finder.Find(photo, parse.GetValue(minFace), parse.GetValue(minScore));
-                    process.Refresh();
-                    detectionCpu += process.TotalProcessorTime - before;
-                    results[i] = new PhotoResult(annotations[i].Faces, FaceClassifier.Classify(onnx, photo, found, widening));
-                    task.Increment(1);
-                }
+                return PhotoSearch.Run(annotations, finder, onnx, parse.GetValue(minFace), parse.GetValue(minScore), parse.GetValue(cropWidening), () => task.Increment(1));
             });
 
-            var report = DetectionReport.Compute(results) with { Detector = finder.Description, DetectionCpuMilliseconds = Math.Round(detectionCpu.TotalMilliseconds / Math.Max(1, annotations.Count), 1) };
+            var report = DetectionReport.Compute(search.Photos) with { Detector = finder.Description, DetectionCpuMilliseconds = Math.Round(search.DetectorCpu.TotalMilliseconds / Math.Max(1, annotations.Count), 1) };
             var table = new Table().AddColumns("figure", "value");
             table.AddRow("detector", Markup.Escape(report.Detector));
             table.AddRow("photos, annotated faces, detections", $"{report.Photos}, {report.Faces}, {report.Detections}");

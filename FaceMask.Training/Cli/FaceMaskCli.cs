@@ -15,6 +15,7 @@ public static class FaceMaskCli
             SynthesizeCommand.Create(),
             TrainCommand.Create(),
             EvaluateCommand.Create(),
+            CalibrateCommand.Create(),
             PredictCommand.Create(),
             DetectCommand.Create(),
             EvaluateDetectionCommand.Create(),

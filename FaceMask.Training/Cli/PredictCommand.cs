@@ -12,7 +12,8 @@ internal static class PredictCommand
     {
         var model = new Option<string>("--model") { Description = "Model folder.", Required = true };
         var images = new Argument<string[]>("images") { Description = "Image files.", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("predict", "Classify images; prints {file, prediction, confidence, probabilities} per line.") { model, images };
+        var uncertainBelow = CliOptions.UncertainBelow();
+        var command = new Command("predict", "Classify images; prints {file, prediction, confidence, probabilities, uncertain} per line.") { model, images, uncertainBelow };
         command.SetAction(parse => CliConsole.Run(() =>
         {
             using var onnx = OnnxModel.Load(ModelFolder.Load(parse.GetRequiredValue(model)));
@@ -27,6 +28,7 @@ internal static class PredictCommand
                     prediction = classes[best],
                     confidence = probabilities[best],
                     probabilities = classes.Select((name, i) => (name, p: probabilities[i])).ToDictionary(x => x.name, x => x.p),
+                    uncertain = Uncertainty.IsUncertain(probabilities[best], parse.GetValue(uncertainBelow)),
                 });
             });
         }));

@@ -14,8 +14,9 @@ public sealed record ImageSize(int Width, int Height);
 
 /// <summary>
 /// One face of a photo with the classifier's verdict: where (pixels of the photo as displayed),
-/// how sure the detector is, the class and its probabilities, and the six keypoints by name. The
-/// shape of a face in <c>POST /api/detect</c> and <c>facemask detect</c>.
+/// how sure the detector is, the class and its (calibrated) probabilities, the keypoints by name,
+/// and whether the verdict is <see cref="Evaluation.Uncertainty">uncertain</see>. The shape of a
+/// face in <c>POST /api/detect</c> and <c>facemask detect</c>.
 /// </summary>
 public sealed record ClassifiedFace(
     FaceBox Box,
@@ -23,9 +24,10 @@ public sealed record ClassifiedFace(
     string Prediction,
     float Confidence,
     IReadOnlyDictionary<string, float> Probabilities,
-    IReadOnlyDictionary<string, FacePoint> Keypoints)
+    IReadOnlyDictionary<string, FacePoint> Keypoints,
+    bool Uncertain)
 {
-    public static ClassifiedFace From(FaceDetection face, string prediction, float confidence, IReadOnlyDictionary<string, float> probabilities)
+    public static ClassifiedFace From(FaceDetection face, string prediction, float confidence, IReadOnlyDictionary<string, float> probabilities, bool uncertain)
     {
         var names = face.KeypointNames;
         var keypoints = new Dictionary<string, FacePoint>(names.Count);
@@ -34,6 +36,6 @@ public sealed record ClassifiedFace(
             keypoints[names[k]] = new FacePoint(face.Keypoints[k].X, face.Keypoints[k].Y);
         }
 
-        return new ClassifiedFace(FaceBox.From(face.Box), face.Score, prediction, confidence, probabilities, keypoints);
+        return new ClassifiedFace(FaceBox.From(face.Box), face.Score, prediction, confidence, probabilities, keypoints, uncertain);
     }
 }

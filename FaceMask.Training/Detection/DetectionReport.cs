@@ -95,7 +95,7 @@ public sealed record DetectionReport(
     }
 
     /// <summary>Greedy matching, most confident detection first: annotated face index to detection index.</summary>
-    private static Dictionary<int, int> Match(PhotoResult photo, double threshold)
+    public static Dictionary<int, int> Match(PhotoResult photo, double threshold)
     {
         var matches = new Dictionary<int, int>();
         foreach (var d in Enumerable.Range(0, photo.Found.Count).OrderByDescending(d => photo.Found[d].DetectionConfidence))

@@ -5,7 +5,8 @@ namespace FaceMask.Training.Detection;
 
 /// <summary>
 /// Draws faces and verdicts onto a copy of a photo (<c>Accept: image/jpeg</c>, <c>detect --annotate</c>):
-/// each box in its class's colour, its label written out ("no mask 94%", or only "94%" where a crowd
+/// each box in its class's colour, its label written out ("no mask 94%"; "no mask? 62%" when the
+/// verdict is uncertain; or only "94%" where a crowd
 /// leaves no room) in one size for the whole photo, inside the photo and clear of the other labels
 /// (<see cref="LabelLayout"/>).
 /// </summary>
@@ -17,7 +18,8 @@ public static class FaceAnnotator
         var (width, height) = (photo.Width, photo.Height);
         var thickness = Math.Max(1, Math.Min(width, height) / 300);
         var scale = Math.Clamp(Math.Min(width, height) / 700.0, 0.4, 1.5);
-        var labels = faces.Select(face => (Full: $"{MaskClasses.Label(face.Prediction)} {face.Confidence * 100:0}%", Short: $"{face.Confidence * 100:0}%")).ToList();
+        // An uncertain verdict is marked "?" after its class.
+        var labels = faces.Select(face => (Full: $"{MaskClasses.Label(face.Prediction)}{(face.Uncertain ? "?" : "")} {face.Confidence * 100:0}%", Short: $"{face.Confidence * 100:0}%{(face.Uncertain ? "?" : "")}")).ToList();
         Size Measure(string text)
         {
             var size = Cv2.GetTextSize(text, HersheyFonts.HersheySimplex, scale, 1, out var baseline);

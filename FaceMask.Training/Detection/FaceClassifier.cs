@@ -9,7 +9,8 @@ namespace FaceMask.Training.Detection;
 public static class FaceClassifier
 {
     /// <summary>All faces of a photo cut out by <see cref="FaceCrop"/> (widened by <paramref name="widening"/>, the detector's) and classified in one ONNX Runtime call.</summary>
-    public static List<ClassifiedFace> Classify(OnnxModel onnx, Mat photo, IReadOnlyList<FaceDetection> found, float widening)
+    /// <param name="uncertainBelow">A verdict whose probability is below this is flagged uncertain.</param>
+    public static List<ClassifiedFace> Classify(OnnxModel onnx, Mat photo, IReadOnlyList<FaceDetection> found, float widening, double uncertainBelow = Uncertainty.DefaultBelow)
     {
         if (found.Count == 0)
         {
@@ -25,12 +26,12 @@ public static class FaceClassifier
             ImagePreprocessor.WriteInput(resized, onnx.Preprocessing, inputs.AsSpan(i * length, length));
         }
 
-        var outputs = onnx.Session.RunAll(inputs, found.Count);
+        var outputs = onnx.RunAll(inputs, found.Count);
         return found.Select((face, i) =>
         {
             var best = Probabilities.ArgMax(outputs[i]);
             var probabilities = onnx.Classes.Select((name, c) => (name, p: outputs[i][c])).ToDictionary(x => x.name, x => x.p);
-            return ClassifiedFace.From(face, onnx.Classes[best], outputs[i][best], probabilities);
+            return ClassifiedFace.From(face, onnx.Classes[best], outputs[i][best], probabilities, Uncertainty.IsUncertain(outputs[i][best], uncertainBelow));
         }).ToList();
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FaceMask.Training.Evaluation;
 
 /// <summary>Precision, recall, F1 and support of one class.</summary>
@@ -7,8 +9,15 @@ public sealed record ClassMetrics(double Precision, double Recall, double F1, in
 public sealed record ConfusionMatrix(IReadOnlyList<string> Labels, int[][] Matrix);
 
 /// <summary>
+/// A classifier's figures on real photos: the annotated faces the detector found (matched at IoU
+/// 0.3), each cut out by the serving framing and classified, against their annotated class.
+/// </summary>
+public sealed record PhotoFigures(string Detector, int Photos, int AnnotatedFaces, int FoundFaces, ClassificationReport Report);
+
+/// <summary>
 /// The evaluation report, exactly the <c>facemask evaluate --json</c> document:
-/// <c>count, accuracy, macro_precision, macro_recall, macro_f1, per_class, confusion_matrix</c>.
+/// <c>count, accuracy, macro_precision, macro_recall, macro_f1, per_class, confusion_matrix</c>, and
+/// where computed <c>robustness</c> and <c>calibration_error</c>.
 /// </summary>
 public sealed record ClassificationReport(
     int Count,
@@ -21,6 +30,23 @@ public sealed record ClassificationReport(
 {
     /// <summary>The same model under shifted conditions (in <c>metrics.json</c> of trained models and <c>evaluate --json</c>); null when not computed.</summary>
     public RobustnessReport? Robustness { get; init; }
+
+    /// <summary>The same model on the faces a detector found in annotated photos (<c>evaluate --photos</c>); null when not asked for.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PhotoFigures? Photos { get; init; }
+
+    /// <summary>The expected calibration error (<see cref="Calibration.Bins"/> bins) of the probabilities behind the verdicts; null when not computed.</summary>
+    public double? CalibrationError { get; init; }
+
+    /// <summary>What flagging verdicts below each of <see cref="Evaluation.Uncertainty.Thresholds"/> would do; null when not computed.</summary>
+    public IReadOnlyList<UncertaintyRow>? Uncertainty { get; init; }
+
+    /// <summary>The report with the figures only the probabilities give: the calibration error and the uncertainty table.</summary>
+    public ClassificationReport WithConfidence(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> labels) => this with
+    {
+        CalibrationError = Calibration.ExpectedError(probabilities, labels),
+        Uncertainty = Evaluation.Uncertainty.Table(probabilities, labels, Evaluation.Uncertainty.Thresholds),
+    };
 
     /// <summary>
     /// Computes the report. Classes with no true samples get support 0 and are left out of the macro

@@ -2,6 +2,7 @@ using FaceMask.Training.Detection;
 using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Keras;
+using FaceMask.Training.Models;
 using FaceMask.Training.Onnx;
 using FaceMask.Training.Painting;
 
@@ -14,12 +15,33 @@ namespace FaceMask.Training.Learning;
 /// </summary>
 public static class ModelEvaluator
 {
-    /// <summary>Accuracy, per-class figures and the confusion matrix of the images as they are.</summary>
-    public static ClassificationReport Evaluate(KerasModel model, Preprocessing preprocessing, LabelledImages images)
+    /// <summary>
+    /// Accuracy, per-class figures, the confusion matrix and the calibration error of the images as
+    /// they are, the probabilities taken at <paramref name="temperature"/> (the model's calibrated one).
+    /// </summary>
+    public static ClassificationReport Evaluate(KerasModel model, Preprocessing preprocessing, LabelledImages images, double temperature = 1)
+    {
+        var probabilities = Outputs(model, preprocessing, images);
+        Calibration.Apply(probabilities, temperature);
+        var report = ClassificationReport.Compute(images.Classes, images.Labels, probabilities.Select(Probabilities.ArgMax).ToArray());
+        return report.WithConfidence(probabilities, images.Labels);
+    }
+
+    /// <summary>The network's own probabilities (temperature 1) for each image as it is: what a temperature is fitted on.</summary>
+    public static float[][] Outputs(KerasModel model, Preprocessing preprocessing, LabelledImages images)
     {
         using var session = new OnnxSession(model, Environment.ProcessorCount);
-        var probabilities = session.RunAll(Trainer.Inputs(images, preprocessing), images.Count);
-        return ClassificationReport.Compute(images.Classes, images.Labels, probabilities.Select(Probabilities.ArgMax).ToArray());
+        return session.RunAll(Trainer.Inputs(images, preprocessing), images.Count);
+    }
+
+    /// <summary>Fits the temperature on <paramref name="images"/> (held out from training) and reports it with the calibration error before and after.</summary>
+    public static CalibrationMetadata Calibrate(KerasModel model, Preprocessing preprocessing, LabelledImages images, string fittedOn)
+    {
+        var outputs = Outputs(model, preprocessing, images);
+        var before = Calibration.ExpectedError(outputs, images.Labels);
+        var temperature = Calibration.FitTemperature(outputs, images.Labels);
+        Calibration.Apply(outputs, temperature);
+        return new CalibrationMetadata(temperature, fittedOn, images.Count, Math.Round(before, 4), Math.Round(Calibration.ExpectedError(outputs, images.Labels), 4));
     }
 
     /// <summary>
@@ -28,10 +50,10 @@ public static class ModelEvaluator
     /// detector framing need them.
     /// </summary>
     public static ClassificationReport EvaluateWithRobustness(
-        KerasModel model, Preprocessing preprocessing, LabelledImages images, BlazeFaceDetector? detector, IProgress<string>? progress = null)
+        KerasModel model, Preprocessing preprocessing, LabelledImages images, BlazeFaceDetector? detector, IProgress<string>? progress = null, double temperature = 1)
     {
         images.LocateFaces(detector);
-        return Evaluate(model, preprocessing, images) with { Robustness = Robustness(model, preprocessing, images, Shifts.All, progress) };
+        return Evaluate(model, preprocessing, images, temperature) with { Robustness = Robustness(model, preprocessing, images, Shifts.All, progress) };
     }
 
     /// <summary>Macro-F1 under each shift; shifts that need classes the model lacks (painting) are left out.</summary>

@@ -13,7 +13,7 @@ namespace FaceMask.Training.Learning;
 
 /// <summary>
 /// One training run end to end, shared by the CLI and the service's jobs: load the split, train,
-/// evaluate the best epoch on the test part, save the model folder (model.h5, metadata.json,
+/// calibrate the best epoch's confidence on the validation part, evaluate it on the test part, save the model folder (model.h5, metadata.json,
 /// metrics.json, history.json, plots) atomically.
 /// </summary>
 public static class TrainingPipeline
@@ -60,8 +60,12 @@ public static class TrainingPipeline
             progress is null ? null : new Progress<TrainingProgress>(p => progress.Report(new PipelineProgress(TrainingStage.Training, "Training", p))),
             cancellationToken);
 
+        // Calibrated on the validation part (held out from the weights, not from the choice of epoch:
+        // the usual practice), so the test figures below measure the confidence users will see.
+        progress?.Report(new PipelineProgress(TrainingStage.Evaluating, "Calibrating on the validation split"));
+        var calibration = ModelEvaluator.Calibrate(result.Model, preprocessing, validation, SplitPart.Val.FolderName());
         progress?.Report(new PipelineProgress(TrainingStage.Evaluating, "Evaluating on the test split"));
-        var report = ModelEvaluator.EvaluateWithRobustness(result.Model, preprocessing, test, detector);
+        var report = ModelEvaluator.EvaluateWithRobustness(result.Model, preprocessing, test, detector, temperature: calibration.Temperature);
 
         progress?.Report(new PipelineProgress(TrainingStage.Saving, "Saving the model"));
         var version = request.Version ?? Path.GetFileName(Path.GetFullPath(request.OutputDirectory).TrimEnd(Path.DirectorySeparatorChar));
@@ -79,7 +83,8 @@ public static class TrainingPipeline
             DateTimeOffset.UtcNow,
             new TrainingSummary(result.History.Count, result.BestEpoch, result.StoppedEarly, Math.Round(result.Elapsed.TotalSeconds, 1),
                 Math.Round(result.ImagesPerSecond, 1), request.Options.Seed, train.Count, validation.Count, test.Count),
-            manifest?.AssignmentDigest);
+            manifest?.AssignmentDigest,
+            calibration);
         ModelFolder.Save(request.OutputDirectory, result.Model, metadata, report, request.Overwrite, staging =>
         {
             File.WriteAllText(Path.Combine(staging, HistoryFile), Json.Serialize(result.History));

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FaceMask.Training.Imaging;
 
 namespace FaceMask.Training.Models;
@@ -21,6 +22,13 @@ public sealed record TrainingSummary(
     int TestImages);
 
 /// <summary>
+/// How the model's confidence was calibrated (<see cref="Evaluation.Calibration"/>): the temperature
+/// its logits are divided by, the images it was fitted on, and the expected calibration error
+/// (15 bins) on them before and after.
+/// </summary>
+public sealed record CalibrationMetadata(double Temperature, string FittedOn, int Images, double ErrorBefore, double ErrorAfter);
+
+/// <summary>
 /// <c>metadata.json</c> of a model folder: what a server needs to use <c>model.h5</c> correctly
 /// (classes in output order, input size as [height, width], preprocessing) and where it came from
 /// (<c>split_digest</c>: the assignment digest of the split its figures were measured on).
@@ -38,9 +46,14 @@ public sealed record ModelMetadata(
     string? ParentVersion,
     DateTimeOffset Created,
     TrainingSummary? Training,
-    string? SplitDigest = null)
+    string? SplitDigest = null,
+    CalibrationMetadata? Calibration = null)
 {
     public const string FileName = "metadata.json";
+
+    /// <summary>The temperature every served probability is computed at: the calibrated one, or 1 (the network's own softmax) for a model never calibrated.</summary>
+    [JsonIgnore]
+    public double Temperature => Calibration?.Temperature ?? 1;
 
     public Preprocessing ToPreprocessing() => new(
         InputSize[0],

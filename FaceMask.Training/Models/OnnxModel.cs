@@ -1,3 +1,4 @@
+using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Onnx;
 
@@ -25,8 +26,11 @@ public sealed class OnnxModel : IDisposable
 
     public static OnnxModel Load(ModelFolder folder, int intraOpThreads = 1) => new(folder, new OnnxSession(folder.Model, intraOpThreads));
 
-    /// <summary>Runs <paramref name="count"/> preprocessed NHWC inputs; returns the class probabilities of each.</summary>
-    public float[][] Run(float[] inputs, int count) => Session.Run(inputs, count);
+    /// <summary>Runs <paramref name="count"/> preprocessed NHWC inputs; returns the class probabilities of each, at the model's calibrated temperature.</summary>
+    public float[][] Run(float[] inputs, int count) => Calibrated(Session.Run(inputs, count));
+
+    /// <summary><see cref="Run"/> for any number of inputs, in batches.</summary>
+    public float[][] RunAll(float[] inputs, int count) => Calibrated(Session.RunAll(inputs, count));
 
     /// <summary>Decodes, preprocesses and classifies one encoded image (the CLI's and benchmarks' path; the service batches instead).</summary>
     public float[] Classify(ReadOnlySpan<byte> encoded, ImageLimits? limits = null)
@@ -37,4 +41,10 @@ public sealed class OnnxModel : IDisposable
     }
 
     public void Dispose() => Session.Dispose();
+
+    private float[][] Calibrated(float[][] outputs)
+    {
+        Calibration.Apply(outputs, Metadata.Temperature);
+        return outputs;
+    }
 }

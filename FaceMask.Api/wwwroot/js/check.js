@@ -71,7 +71,7 @@
             canvas.style.outline = `6px solid ${colour(crop.prediction)}`;
             canvas.setAttribute("aria-label", `${file.name}: taken as one face, ${label(crop.prediction)}`);
             summary.innerHTML = `No face found in the photo, so it was checked as one face crop: `;
-            summary.append(verdict(crop.prediction, crop.confidence));
+            summary.append(verdict(crop.prediction, crop.confidence, crop.uncertain));
         } else {
             canvas.setAttribute("aria-label", `${file.name} with ${faces.length} face${faces.length === 1 ? "" : "s"} marked`);
             summary.textContent = faces.length === 0 ? "No face found."
@@ -81,7 +81,7 @@
             faces.forEach((face, i) => {
                 const item = document.createElement("li");
                 item.dataset.class = face.prediction;
-                item.append(`Face ${i + 1}: `, verdict(face.prediction, face.confidence));
+                item.append(`Face ${i + 1}: `, verdict(face.prediction, face.confidence, face.uncertain));
                 list.append(item);
             });
         }
@@ -91,17 +91,24 @@
         article.replaceChildren(article.querySelector("h2"), canvas, summary, list, note);
     }
 
-    function verdict(name, confidence) {
+    /** A verdict; an uncertain one (its confidence below the service's Inference:UncertainBelow) says so in words. */
+    function verdict(name, confidence, uncertain) {
         const span = document.createElement("span");
-        span.className = "verdict";
+        span.className = uncertain ? "verdict uncertain" : "verdict";
         span.dataset.class = name;
         span.style.setProperty("--class-colour", colour(name));
         span.textContent = `${label(name)} ${percent(confidence)}`;
+        if (uncertain) {
+            const note = document.createElement("em");
+            note.textContent = " uncertain: check by eye";
+            span.append(note);
+        }
         return span;
     }
 
     /**
-     * Boxes in their class's colour, each labelled "n: class 94%" inside the canvas and clear of the other labels;
+     * Boxes in their class's colour (dashed when the verdict is uncertain), each labelled "n: class 94%" ("n: class? 62%"
+     * when uncertain) inside the canvas and clear of the other labels;
      * in a crowd with no room left, "n" alone (the list below the photo says the rest), or no label at all.
      */
     function drawFaces(context, faces, toCanvas) {
@@ -109,7 +116,7 @@
         const size = Math.max(12, line * 6);
         context.font = `bold ${size}px system-ui, sans-serif`;
         context.lineWidth = line;
-        const texts = faces.map((face, i) => ({ full: `${i + 1}: ${label(face.prediction)} ${percent(face.confidence)}`, short: `${i + 1}` }));
+        const texts = faces.map((face, i) => ({ full: `${i + 1}: ${label(face.prediction)}${face.uncertain ? "?" : ""} ${percent(face.confidence)}`, short: `${i + 1}${face.uncertain ? "?" : ""}` }));
         const measure = text => ({ width: context.measureText(text).width + 6, height: size + 4 });
         const boxes = faces.map(face => ({ x: face.box.x * toCanvas, y: face.box.y * toCanvas, width: face.box.width * toCanvas, height: face.box.height * toCanvas }));
         const places = placeLabels(boxes, texts.map(t => ({ full: measure(t.full), short: measure(t.short) })), context.canvas.width, context.canvas.height);
@@ -117,7 +124,9 @@
         context.canvas.dataset.labels = JSON.stringify(places.map(p => p && { x: p.x, y: p.y, width: p.width, height: p.height, text: p.text }));
         faces.forEach((face, i) => {
             context.strokeStyle = colour(face.prediction);
+            context.setLineDash(face.uncertain ? [line * 3, line * 2] : []);
             context.strokeRect(boxes[i].x, boxes[i].y, boxes[i].width, boxes[i].height);
+            context.setLineDash([]);
             const place = places[i];
             if (!place) {
                 return;
