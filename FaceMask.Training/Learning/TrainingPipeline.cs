@@ -13,8 +13,8 @@ namespace FaceMask.Training.Learning;
 
 /// <summary>
 /// One training run end to end, shared by the CLI and the service's jobs: load the split, train,
-/// calibrate the best epoch's confidence on the validation part, evaluate it on the test part, save the model folder (model.h5, metadata.json,
-/// metrics.json, history.json, plots) atomically.
+/// calibrate the best epoch's confidence on the validation part, evaluate it on the test part, and
+/// save the model folder (model.h5, metadata.json, metrics.json, history.json, plots) atomically.
 /// </summary>
 public static class TrainingPipeline
 {
