@@ -47,15 +47,7 @@ public sealed class RealPhotoDetectionTests
         var photos = RepositoryPaths.SharedFaceMaskPhotos;
         Assert.SkipWhen(photos is null, "../shared/datasets/facemask-photos is not on this machine.");
         using var directory = new TempDirectory();
-        // A sample of 40 photos in the dataset's layout, linked rather than copied.
-        foreach (var annotation in VocAnnotation.LoadAll(photos!).Take(40))
-        {
-            foreach (var (file, folder) in new[] { (annotation.XmlPath, "annotations"), (annotation.ImagePath, "images") })
-            {
-                Directory.CreateDirectory(directory.Combine(folder));
-                File.CreateSymbolicLink(Path.Combine(directory.Combine(folder), Path.GetFileName(file)), Path.GetFullPath(file));
-            }
-        }
+        TestImages.LinkPhotos(photos!, directory.Path, 40);
 
         var models = Path.Combine(RepositoryPaths.Root, "models");
         Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["evaluate", "--model", Path.Combine(models, "facemask-v2"), "--photos", directory.Path, "--models", models, "--json", directory.Combine("report.json")]));

@@ -1,3 +1,4 @@
+using FaceMask.Training.Detection;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Synthetic;
 using OpenCvSharp;
@@ -57,6 +58,22 @@ public static class TestImages
         var length = (ushort)(payload.Length + 2);
         byte[] segment = [0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. payload];
         return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
+    }
+
+    /// <summary>The first <paramref name="count"/> annotated photos of <paramref name="photos"/> in the same layout (annotations/, images/) under <paramref name="into"/>, linked rather than copied: real photos never leave ../shared.</summary>
+    public static IReadOnlyList<VocAnnotation> LinkPhotos(string photos, string into, int count)
+    {
+        var sample = VocAnnotation.LoadAll(photos).Take(count).ToList();
+        foreach (var annotation in sample)
+        {
+            foreach (var (file, folder) in new[] { (annotation.XmlPath, "annotations"), (annotation.ImagePath, "images") })
+            {
+                Directory.CreateDirectory(Path.Combine(into, folder));
+                File.CreateSymbolicLink(Path.Combine(into, folder, Path.GetFileName(file)), Path.GetFullPath(file));
+            }
+        }
+
+        return sample;
     }
 
     /// <summary>A photo composed of drawn faces pasted at known places (<see cref="SyntheticScenes"/>), with where each face's nose tip landed.</summary>

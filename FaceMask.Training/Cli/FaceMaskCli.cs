@@ -11,6 +11,7 @@ public static class FaceMaskCli
         {
             StatsCommand.Create(),
             SplitCommand.Create(),
+            CutFacesCommand.Create(),
             GenerateCommand.Create(),
             SynthesizeCommand.Create(),
             TrainCommand.Create(),

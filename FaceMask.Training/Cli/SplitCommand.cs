@@ -10,7 +10,7 @@ internal static class SplitCommand
 {
     public static Command Create()
     {
-        var data = CliOptions.Data("Class-per-folder dataset(s) to split; repeat to merge several (e.g. Dataset and DatasetNew).");
+        var data = CliOptions.Data("Class-per-folder dataset(s) to split; repeat to merge several (e.g. Dataset and DatasetNew, or faces from `cut-faces`, whose photos are kept whole and grouped with their near-duplicate crops).");
         var output = new Option<string>("--out") { Description = "Split folder to write.", DefaultValueFactory = _ => "Dataset_Split" };
         var seed = CliOptions.Seed();
         var val = new Option<double>("--val") { Description = "Fraction for validation.", DefaultValueFactory = _ => 0.15 };
@@ -41,7 +41,7 @@ internal static class SplitCommand
                 throw new ArgumentException("No readable images found: expected <dataset>/<class>/<image> files.");
             }
 
-            var plan = CliConsole.Step("Grouping near-duplicates", () => SplitPlan.Create(scan, options));
+            var plan = CliConsole.Step("Grouping near-duplicates", () => SplitPlan.Create(scan, options, group: PhotoFaceGrouping.Group));
             var outputDirectory = parse.GetRequiredValue(output);
             var result = SplitWriter.Write(plan, outputDirectory, DateTimeOffset.UtcNow);
             Print(result.Manifest);

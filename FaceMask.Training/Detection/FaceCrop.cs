@@ -17,6 +17,10 @@ public static class FaceCrop
     /// </summary>
     public const float BlazeFaceWidening = 1.25f;
 
+    /// <summary>An annotated box as it is, in whole pixels, clipped to the photo (the public dataset's crops are cut this way).</summary>
+    public static Rect Exact(Rect2f box, int width, int height) =>
+        new Rect((int)box.X, (int)box.Y, (int)Math.Ceiling(box.Width), (int)Math.Ceiling(box.Height)).Intersect(new Rect(0, 0, width, height));
+
     /// <summary>The crop of <paramref name="box"/> widened by <paramref name="widening"/> in a <paramref name="width"/> x <paramref name="height"/> photo, in whole pixels.</summary>
     public static Rect Square(Rect2f box, int width, int height, float widening)
     {

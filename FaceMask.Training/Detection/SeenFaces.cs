@@ -23,8 +23,7 @@ public static class SeenFaces
             using var photo = ImageDecoder.DecodeFile(photos[p].ImagePath);
             for (var f = 0; f < photos[p].Faces.Count; f++)
             {
-                var box = photos[p].Faces[f].Box;
-                var rect = new Rect((int)box.X, (int)box.Y, (int)Math.Ceiling(box.Width), (int)Math.Ceiling(box.Height)).Intersect(new Rect(0, 0, photo.Width, photo.Height));
+                var rect = FaceCrop.Exact(photos[p].Faces[f].Box, photo.Width, photo.Height);
                 if (rect.Width >= 4 && rect.Height >= 4)
                 {
                     using var crop = new Mat(photo, rect);
