@@ -93,6 +93,15 @@ public sealed class PhotoFaceGroupingTests
         var partsOfPhoto = SplitManifest.Load(split).Files.GroupBy(f => photoOf[f.Path]).ToDictionary(g => g.Key, g => g.Select(f => f.Split).Distinct().ToList());
         Assert.All(partsOfPhoto, photo => Assert.True(photo.Value.Count == 1, $"{photo.Key} is split across {string.Join(", ", photo.Value)}"));
         Assert.True(partsOfPhoto.Values.Select(p => p[0]).Distinct().Count() >= 2, "whole photos still go to more than one part");
+
+        // Half the photos held out for validation: exactly those photos' faces are in val, whole, and the rest fill the parts as before.
+        var heldOut = directory.Combine("held-out");
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["split", "--data", faces, "--out", heldOut, "--seed", "1", "--validation-photos", "0.5"]));
+        var inVal = SplitManifest.Load(heldOut).Files.GroupBy(f => photoOf[f.Path]).Where(g => g.All(f => f.Split == "val")).Select(g => g.Key).ToList();
+        var photoCount = manifest.Faces.Select(f => f.Photo).Distinct().Count();
+        Assert.InRange(inVal.Count, photoCount / 2, photoCount - 1);
+        Assert.All(SplitManifest.Load(heldOut).Files.GroupBy(f => photoOf[f.Path]), photo => Assert.Single(photo.Select(f => f.Split).Distinct()));
+        Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["split", "--data", faces, "--out", directory.Combine("x"), "--validation-photos", "1"]));
     }
 
     private static string Write(string root, string relativePath, byte[] bytes)

@@ -189,3 +189,27 @@ public sealed class SplitTests : IClassFixture<SplitTests.Fixture>
         public int GetHashCode(SplitManifest obj) => 0;
     }
 }
+
+/// <summary>Groups whose part is decided beforehand (photos held out for validation) keep it; the others fill the targets around them.</summary>
+public sealed class GroupSplitterTests
+{
+    [Fact]
+    public void Fixed_groups_keep_their_part_and_count_against_the_targets()
+    {
+        // 200 single-image groups of two classes, and one large group of 40 images of class 0.
+        var classes = Enumerable.Range(0, 200).Select(i => i % 2).Concat(Enumerable.Repeat(0, 40)).ToArray();
+        var groups = Enumerable.Range(0, 200).Concat(Enumerable.Repeat(200, 40)).ToArray();
+        var fractions = new SplitFractions(0.15, 0.15);
+
+        var free = GroupSplitter.Assign(classes, groups, 2, fractions, seed: 3);
+        var sameWithoutFixing = GroupSplitter.Assign(classes, groups, 2, fractions, seed: 3, new Dictionary<int, SplitPart>());
+        var fixedToVal = GroupSplitter.Assign(classes, groups, 2, fractions, seed: 3, new Dictionary<int, SplitPart> { [200] = SplitPart.Val });
+
+        Assert.Equal(free, sameWithoutFixing);
+        Assert.Equal(SplitPart.Train, free[200]); // largest first: the big group goes where most is lacking
+        Assert.Equal(SplitPart.Val, fixedToVal[200]);
+        // Class 0's validation target (0.15 of 140 = 21) is already met by the fixed group: no more class-0 singletons go to val.
+        Assert.DoesNotContain(Enumerable.Range(0, 200).Where(g => g % 2 == 0), g => fixedToVal[g] == SplitPart.Val);
+        Assert.Contains(Enumerable.Range(0, 200).Where(g => g % 2 == 1), g => fixedToVal[g] == SplitPart.Val);
+    }
+}

@@ -88,7 +88,7 @@ internal static class CliOptions
         return null;
     }
 
-    private static void Require(System.CommandLine.Parsing.OptionResult result, bool condition, string error)
+    public static void Require(System.CommandLine.Parsing.OptionResult result, bool condition, string error)
     {
         if (!condition)
         {

@@ -15,10 +15,16 @@ internal static class SplitCommand
         var seed = CliOptions.Seed();
         var val = new Option<double>("--val") { Description = "Fraction for validation.", DefaultValueFactory = _ => 0.15 };
         var test = new Option<double>("--test") { Description = "Fraction for test.", DefaultValueFactory = _ => 0.15 };
+        var validationPhotos = new Option<double>("--validation-photos")
+        {
+            Description = "Share of the photos behind `cut-faces` data held out whole for validation, with every crop their faces match (0..1).",
+            DefaultValueFactory = _ => 0,
+            Validators = { r => CliOptions.Require(r, r.GetValueOrDefault<double>() is >= 0 and < 1, "--validation-photos must be at least 0 and under 1.") },
+        };
         var nearDuplicates = new CliOptions.NearDuplicates();
         var command = new Command("split", "Group near-duplicates and split whole groups into train/val/test, stratified by class.")
         {
-            data, output, seed, val, test,
+            data, output, seed, val, test, validationPhotos,
         };
         foreach (var option in nearDuplicates.All)
         {
@@ -33,6 +39,7 @@ internal static class SplitCommand
                 Seed = parse.GetValue(seed),
                 Fractions = new SplitFractions(parse.GetValue(val), parse.GetValue(test)),
                 NearDuplicates = nearDuplicates.Read(parse),
+                ValidationPhotos = parse.GetValue(validationPhotos),
             };
             options.Fractions.Validate();
             var scan = CliConsole.Scan(parse.GetRequiredValue(data));

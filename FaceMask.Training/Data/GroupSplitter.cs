@@ -3,14 +3,17 @@ namespace FaceMask.Training.Data;
 /// <summary>
 /// Assigns whole near-duplicate groups to train/val/test, stratified by class and deterministic
 /// for a seed: groups are shuffled by the seed, placed largest first, each into the part that is
-/// furthest below its per-class target for the classes the group contains.
+/// furthest below its per-class target for the classes the group contains. Groups given a part
+/// beforehand (photos held out for validation) are placed first and counted against the targets.
 /// </summary>
 public static class GroupSplitter
 {
     /// <param name="classOfItem">Class index of every item.</param>
     /// <param name="groupOfItem">Group number of every item (0..groups-1).</param>
+    /// <param name="fixedParts">Groups whose part is decided already.</param>
     /// <returns>The part of every group.</returns>
-    public static SplitPart[] Assign(IReadOnlyList<int> classOfItem, IReadOnlyList<int> groupOfItem, int classCount, SplitFractions fractions, int seed)
+    public static SplitPart[] Assign(
+        IReadOnlyList<int> classOfItem, IReadOnlyList<int> groupOfItem, int classCount, SplitFractions fractions, int seed, IReadOnlyDictionary<int, SplitPart>? fixedParts = null)
     {
         fractions.Validate();
         var groupCount = groupOfItem.Count == 0 ? 0 : groupOfItem.Max() + 1;
@@ -39,7 +42,17 @@ public static class GroupSplitter
         var parts = Enum.GetValues<SplitPart>();
         var placed = new int[parts.Length, classCount];
         var assignment = new SplitPart[groupCount];
-        foreach (var group in order)
+        fixedParts ??= new Dictionary<int, SplitPart>();
+        foreach (var (group, part) in fixedParts)
+        {
+            assignment[group] = part;
+            for (var c = 0; c < classCount; c++)
+            {
+                placed[(int)part, c] += members[group, c];
+            }
+        }
+
+        foreach (var group in order.Where(g => !fixedParts.ContainsKey(g)))
         {
             var best = SplitPart.Train;
             var bestNeed = double.NegativeInfinity;

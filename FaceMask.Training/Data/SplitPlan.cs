@@ -11,6 +11,12 @@ public sealed record SplitOptions
     public SplitFractions Fractions { get; init; } = SplitFractions.Default;
 
     public NearDuplicateSettings NearDuplicates { get; init; } = new();
+
+    /// <summary>
+    /// The share of the photos behind faces from <c>cut-faces</c> (<see cref="PhotoFaceManifest"/>)
+    /// held out whole for validation, with every crop their faces match; chosen by the seed.
+    /// </summary>
+    public double ValidationPhotos { get; init; }
 }
 
 /// <summary>
@@ -72,8 +78,28 @@ public sealed class SplitPlan
         var renumbered = new Dictionary<int, int>();
         var groups = kept.Select(i => renumbered.TryGetValue(allGroups[i], out var g) ? g : renumbered[allGroups[i]] = renumbered.Count).ToArray();
         var splitScan = withheld.Count == 0 ? scan : scan with { Images = kept.Select(i => scan.Images[i]).ToList() };
-        var parts = GroupSplitter.Assign(splitScan.ClassIndices(), groups, splitScan.Classes.Count, options.Fractions, options.Seed);
+        var parts = GroupSplitter.Assign(splitScan.ClassIndices(), groups, splitScan.Classes.Count, options.Fractions, options.Seed, HeldOutPhotos(splitScan, groups, options));
         return new SplitPlan(splitScan, options, groups, parts, withheld);
+    }
+
+    /// <summary>The groups holding the faces of the photos held out for validation (none unless asked for).</summary>
+    private static Dictionary<int, SplitPart>? HeldOutPhotos(DatasetScan scan, int[] groups, SplitOptions options)
+    {
+        if (options.ValidationPhotos <= 0)
+        {
+            return null;
+        }
+
+        var photoOf = scan.Sources.Select(source => (source, Manifest: PhotoFaceManifest.Load(source)))
+            .Where(m => m.Manifest is not null)
+            .SelectMany(m => m.Manifest!.Faces.Select(f => (Key: (m.source, f.File), Photo: $"{m.source}|{f.Photo}")))
+            .ToDictionary(f => f.Key, f => f.Photo);
+        var photos = photoOf.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        new Random(options.Seed).Shuffle(photos);
+        var heldOut = photos.Take((int)Math.Round(options.ValidationPhotos * photos.Length)).ToHashSet(StringComparer.Ordinal);
+        return scan.Images.Select((image, i) => (image, i))
+            .Where(x => photoOf.TryGetValue((x.image.Source, x.image.RelativePath), out var photo) && heldOut.Contains(photo))
+            .Select(x => groups[x.i]).Distinct().ToDictionary(g => g, _ => SplitPart.Val);
     }
 
     /// <summary>Classes that end up with no image in some part, with the parts they miss: such a split cannot train and evaluate a model.</summary>
