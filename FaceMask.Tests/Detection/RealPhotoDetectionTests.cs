@@ -3,6 +3,7 @@ using FaceMask.Tests.Cli;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Cli;
 using FaceMask.Training.Detection;
+using FaceMask.Training.Imaging;
 using FaceMask.Training.Models;
 
 namespace FaceMask.Tests.Detection;
@@ -50,7 +51,7 @@ public sealed class RealPhotoDetectionTests
         TestImages.LinkPhotos(photos!, directory.Path, 40);
 
         var models = Path.Combine(RepositoryPaths.Root, "models");
-        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["evaluate", "--model", Path.Combine(models, "facemask-v2"), "--photos", directory.Path, "--models", models, "--json", directory.Combine("report.json")]));
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["evaluate", "--model", Path.Combine(models, "facemask-v2"), "--photos", directory.Path, "--models", models, "--json", directory.Combine("report.json"), "--mistakes", directory.Combine("mistakes.png")]));
 
         using var json = JsonDocument.Parse(File.ReadAllText(directory.Combine("report.json")));
         var root = json.RootElement;
@@ -62,6 +63,16 @@ public sealed class RealPhotoDetectionTests
         Assert.Equal(found, root.GetProperty("report").GetProperty("count").GetInt32());
         Assert.True(root.GetProperty("report").GetProperty("accuracy").GetDouble() >= 0.85, $"accuracy {root.GetProperty("report").GetProperty("accuracy")}");
         Assert.InRange(root.GetProperty("report").GetProperty("calibration_error").GetDouble(), 0, 0.2);
+
+        // One tile (128 px, and its caption) per wrong verdict, ten to a row.
+        var matrix = root.GetProperty("report").GetProperty("confusion_matrix").GetProperty("matrix").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+        var wrong = found - Enumerable.Range(0, matrix.Length).Sum(c => matrix[c][c]);
+        Assert.True(wrong > 0, "facemask-v2 gets some faces of 40 street photos wrong");
+        using (var sheet = ImageDecoder.DecodeFile(directory.Combine("mistakes.png")))
+        {
+            Assert.Equal(Math.Min(10, wrong) * 128, sheet.Width);
+            Assert.Equal(((Math.Min(wrong, 120) + 9) / 10) * (128 + 16), sheet.Height);
+        }
 
         // Neither --data nor --photos: nothing to evaluate.
         Assert.Equal(CliConsole.BadInput, await FaceMaskCli.RunAsync(["evaluate", "--model", Path.Combine(models, "facemask-v2")]));

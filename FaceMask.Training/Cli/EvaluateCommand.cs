@@ -18,11 +18,12 @@ internal static class EvaluateCommand
         var data = new Option<string?>("--data") { Description = "Class-per-folder images to evaluate on (e.g. Dataset_Split/test)." };
         var photos = new Option<string?>("--photos") { Description = "Photos with PASCAL VOC annotations: the figures of the faces the detector finds in them, cut out as /api/detect does, apart from --data's." };
         var minFace = CliOptions.MinFace();
+        var mistakes = new Option<string?>("--mistakes") { Description = "With --photos: write a contact sheet (PNG) of the found faces the model got wrong, most confident first, each captioned true > predicted." };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file (--photos' figures under \"photos\"; alone, they are the document)." };
         var models = CliOptions.Models();
         var command = new Command("evaluate", "Accuracy, per-class precision/recall/F1, the confusion matrix, the calibration error and a robustness table (macro-F1 under framing, exposure, blur, colour, compression and painted masks) of a model on labelled images, and with --photos on the faces found in annotated photos.")
         {
-            model, data, photos, minFace, json, models,
+            model, data, photos, minFace, mistakes, json, models,
         };
         command.Validators.Add(result =>
         {
@@ -63,6 +64,12 @@ internal static class EvaluateCommand
                 });
                 var figures = FoundFaces.Evaluate(search.Photos, folder.Metadata.Classes, finder.Description);
                 Write(figures.Report, $"{figures.FoundFaces} faces found ({figures.AnnotatedFaces} annotated) in {figures.Photos} photos of {photosPath} by {figures.Detector}");
+                if (parse.GetValue(mistakes) is { } sheet)
+                {
+                    var wrong = MistakeSheet.Save(annotations, search.Photos, finder.CropWidening, sheet);
+                    AnsiConsole.MarkupLineInterpolated($"{wrong} wrong verdicts on {sheet}");
+                }
+
                 if (report is null)
                 {
                     WriteJson(parse.GetValue(json), figures);

@@ -1,0 +1,63 @@
+using FaceMask.Training.Common;
+using FaceMask.Training.Detection;
+using FaceMask.Training.Imaging;
+using OpenCvSharp;
+
+namespace FaceMask.Training.Cli;
+
+/// <summary>The found faces a classifier got wrong, on one contact sheet: what to look at before changing a recipe.</summary>
+internal static class MistakeSheet
+{
+    /// <summary>The most tiles one sheet holds (the most confident mistakes first).</summary>
+    public const int MaxTiles = 120;
+
+    /// <returns>How many found faces were classified wrongly (the sheet shows up to <see cref="MaxTiles"/>).</returns>
+    public static int Save(IReadOnlyList<VocAnnotation> annotations, IReadOnlyList<PhotoResult> photos, float widening, string path)
+    {
+        var wrong = photos.SelectMany((photo, p) => DetectionReport.Match(photo, 0.3)
+                .Where(m => photo.Found[m.Value].Prediction != photo.Truth[m.Key].Class)
+                .Select(m => (Photo: p, Truth: photo.Truth[m.Key].Class, Face: photo.Found[m.Value])))
+            .OrderByDescending(w => w.Face.Confidence)
+            .ToList();
+        if (wrong.Count == 0)
+        {
+            return 0;
+        }
+
+        var tiles = new List<(Mat Image, string Caption)>();
+        var decoded = new Dictionary<int, Mat>();
+        try
+        {
+            foreach (var (photoIndex, truth, face) in wrong.Take(MaxTiles))
+            {
+                if (!decoded.TryGetValue(photoIndex, out var photo))
+                {
+                    decoded[photoIndex] = photo = ImageDecoder.DecodeFile(annotations[photoIndex].ImagePath);
+                }
+
+                var box = new Rect2f(face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height);
+                tiles.Add((new Mat(photo, FaceCrop.Square(box, photo.Width, photo.Height, widening)), $"{Short(truth)} > {Short(face.Prediction)} {face.Confidence * 100:0}%"));
+            }
+
+            ContactSheet.Save(tiles, path, columns: 10);
+        }
+        finally
+        {
+            foreach (var image in tiles.Select(t => t.Image).Concat(decoded.Values))
+            {
+                image.Dispose();
+            }
+        }
+
+        return wrong.Count;
+    }
+
+    /// <summary>A caption fits under a 128 px tile: "incorrect > mask 93%".</summary>
+    private static string Short(string className) => className switch
+    {
+        MaskClasses.WithMask => "mask",
+        MaskClasses.Incorrect => "incorrect",
+        MaskClasses.WithoutMask => "no mask",
+        _ => className,
+    };
+}
