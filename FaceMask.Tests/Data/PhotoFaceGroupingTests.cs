@@ -97,6 +97,7 @@ public sealed class PhotoFaceGroupingTests
         // Half the photos held out for validation: exactly those photos' faces are in val, whole, and the rest fill the parts as before.
         var heldOut = directory.Combine("held-out");
         Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["split", "--data", faces, "--out", heldOut, "--seed", "1", "--validation-photos", "0.5"]));
+        Assert.Equal(0.5, SplitManifest.Load(heldOut).Fractions["validation_photos"]);
         var inVal = SplitManifest.Load(heldOut).Files.GroupBy(f => photoOf[f.Path]).Where(g => g.All(f => f.Split == "val")).Select(g => g.Key).ToList();
         var photoCount = manifest.Faces.Select(f => f.Photo).Distinct().Count();
         Assert.InRange(inVal.Count, photoCount / 2, photoCount - 1);

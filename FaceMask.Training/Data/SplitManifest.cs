@@ -39,6 +39,18 @@ public sealed record SplitManifest(
     public static SplitManifest Load(string splitDirectory) =>
         Json.Deserialize<SplitManifest>(File.ReadAllText(Path.Combine(splitDirectory, FileName)));
 
+    /// <summary>Each part's share, and the share of photos held out for validation when one was asked for (recorded only then, so older manifests read the same).</summary>
+    private static Dictionary<string, double> FractionsOf(SplitOptions options)
+    {
+        var fractions = Enum.GetValues<SplitPart>().ToDictionary(p => p.FolderName(), p => options.Fractions[p]);
+        if (options.ValidationPhotos > 0)
+        {
+            fractions["validation_photos"] = options.ValidationPhotos;
+        }
+
+        return fractions;
+    }
+
     public static SplitManifest From(SplitPlan plan, DateTimeOffset created)
     {
         var scan = plan.Scan;
@@ -55,7 +67,7 @@ public sealed record SplitManifest(
             Version: 1,
             created,
             plan.Options.Seed,
-            Enum.GetValues<SplitPart>().ToDictionary(p => p.FolderName(), p => plan.Options.Fractions[p]),
+            FractionsOf(plan.Options),
             new NearDuplicateMethod(NearDuplicateSettings.Method, plan.Options.NearDuplicates),
             scan.Sources,
             scan.Classes,

@@ -14,7 +14,8 @@ public sealed record SplitOptions
 
     /// <summary>
     /// The share of the photos behind faces from <c>cut-faces</c> (<see cref="PhotoFaceManifest"/>)
-    /// held out whole for validation, with every crop their faces match; chosen by the seed.
+    /// held out whole for validation, with every crop their faces match; chosen by the seed among
+    /// the photos' file names.
     /// </summary>
     public double ValidationPhotos { get; init; }
 }
@@ -92,7 +93,7 @@ public sealed class SplitPlan
 
         var photoOf = scan.Sources.Select(source => (source, Manifest: PhotoFaceManifest.Load(source)))
             .Where(m => m.Manifest is not null)
-            .SelectMany(m => m.Manifest!.Faces.Select(f => (Key: (m.source, f.File), Photo: $"{m.source}|{f.Photo}")))
+            .SelectMany(m => m.Manifest!.Faces.Select(f => (Key: (m.source, f.File), f.Photo))) // by name, so the choice does not depend on where the folder lives
             .ToDictionary(f => f.Key, f => f.Photo);
         var photos = photoOf.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         new Random(options.Seed).Shuffle(photos);
