@@ -73,10 +73,9 @@ internal static class CutFacesCommand
     {
         using var photo = ImageDecoder.DecodeFile(annotation.ImagePath);
         var found = finder.Find(photo, minFace);
-        var candidates = found.Select(f => ClassifiedFace.From(f, string.Empty, 0, new Dictionary<string, float>(), uncertain: false)).ToList();
         var stem = Path.GetFileNameWithoutExtension(annotation.ImagePath);
         var faces = new List<PhotoFace>();
-        foreach (var (truth, detection) in DetectionReport.Match(new PhotoResult(annotation.Faces, candidates), 0.3).OrderBy(m => m.Key))
+        foreach (var (truth, detection) in DetectionReport.Match(annotation.Faces, found.Select(f => (f.Box, f.Score)).ToList(), 0.3).OrderBy(m => m.Key))
         {
             var name = $"{annotation.Faces[truth].Class}/{stem}.face{truth:00}.png";
             using (var face = new Mat(photo, FaceCrop.Square(found[detection].Box, photo.Width, photo.Height, finder.CropWidening)))

@@ -95,14 +95,18 @@ public sealed record DetectionReport(
     }
 
     /// <summary>Greedy matching, most confident detection first: annotated face index to detection index.</summary>
-    public static Dictionary<int, int> Match(PhotoResult photo, double threshold)
+    public static Dictionary<int, int> Match(PhotoResult photo, double threshold) =>
+        Match(photo.Truth, photo.Found.Select(f => (ToRect(f.Box), f.DetectionConfidence)).ToList(), threshold);
+
+    /// <summary><see cref="Match(PhotoResult, double)"/> for detections not yet classified.</summary>
+    public static Dictionary<int, int> Match(IReadOnlyList<AnnotatedFace> truth, IReadOnlyList<(Rect2f Box, float Score)> found, double threshold)
     {
         var matches = new Dictionary<int, int>();
-        foreach (var d in Enumerable.Range(0, photo.Found.Count).OrderByDescending(d => photo.Found[d].DetectionConfidence))
+        foreach (var d in Enumerable.Range(0, found.Count).OrderByDescending(d => found[d].Score))
         {
-            var box = ToRect(photo.Found[d].Box);
-            var best = Enumerable.Range(0, photo.Truth.Count).Where(t => !matches.ContainsKey(t))
-                .Select(t => (t, IoU: FaceBoxes.IntersectionOverUnion(box, photo.Truth[t].Box)))
+            var box = found[d].Box;
+            var best = Enumerable.Range(0, truth.Count).Where(t => !matches.ContainsKey(t))
+                .Select(t => (t, IoU: FaceBoxes.IntersectionOverUnion(box, truth[t].Box)))
                 .Where(x => x.IoU >= threshold)
                 .OrderByDescending(x => x.IoU)
                 .FirstOrDefault((-1, 0));

@@ -7,7 +7,7 @@ public static class FoundFaces
 {
     /// <summary>
     /// Per-class figures and the calibration error over every annotated face a detection matched
-    /// (IoU 0.3, <see cref="DetectionReport.Match"/>); annotated classes the model does not know are
+    /// (IoU 0.3, <see cref="DetectionReport.Match(PhotoResult, double)"/>); annotated classes the model does not know are
     /// left out. Faces the detector missed are not in it: <c>evaluate-detection</c> reports those.
     /// </summary>
     public static PhotoFigures Evaluate(IReadOnlyList<PhotoResult> photos, IReadOnlyList<string> classes, string detector)
