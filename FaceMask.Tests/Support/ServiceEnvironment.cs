@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FaceMask.Training.Synthetic;
 using Npgsql;
 
@@ -54,7 +55,13 @@ public sealed class ServiceEnvironment : IAsyncDisposable
 
     public string InitialModel { get; private set; } = string.Empty;
 
-    public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value ? value : null;
+    /// <summary>
+    /// FACEMASK_TEST_POSTGRES, with a connect timeout of a minute unless it names one: on a loaded
+    /// 2-core runner opening a connection once took longer than Npgsql's default 15 s.
+    /// </summary>
+    public static string? PostgresConnectionString { get; } = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value
+        ? WithPatientConnect(value)
+        : null;
 
     /// <summary>Creates the environment; skips the test when PostgreSQL is asked for and not available.</summary>
     /// <param name="initialModel">The first active model: untrained (plumbing only), trained, or trained but mislabelling every face.</param>
@@ -154,5 +161,16 @@ public sealed class ServiceEnvironment : IAsyncDisposable
         }
 
         directory.Dispose();
+    }
+
+    private static string WithPatientConnect(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Regex.IsMatch(connectionString, @"(^|;)\s*Timeout\s*=", RegexOptions.IgnoreCase))
+        {
+            builder.Timeout = 60;
+        }
+
+        return builder.ConnectionString;
     }
 }
