@@ -49,6 +49,14 @@ public sealed class RetrainingOptions : IValidatableObject
     public double TestFraction { get; set; } = 0.15;
 
     /// <summary>
+    /// The share of the photos behind faces cut by <c>facemask cut-faces</c> (a folder with
+    /// <c>faces.json</c> in the data) held out whole for validation, as <c>facemask split
+    /// --validation-photos</c> in facemask-v3's recipe. No effect on data without such faces.
+    /// </summary>
+    [Range(0, 0.9)]
+    public double ValidationPhotos { get; set; } = 0.3;
+
+    /// <summary>
     /// A new model is promoted only when its macro-F1 on the reference set is at least the active
     /// model's minus this margin. 0: not worse; a negative margin demands that much improvement.
     /// </summary>
@@ -72,7 +80,7 @@ public sealed class RetrainingOptions : IValidatableObject
     public int MinImagesPerClass { get; set; } = 50;
 
     /// <summary>The split every retrain (and the reference set's seed) uses.</summary>
-    public SplitOptions ToSplitOptions() => new() { Seed = Seed, Fractions = new SplitFractions(ValFraction, TestFraction) };
+    public SplitOptions ToSplitOptions() => new() { Seed = Seed, Fractions = new SplitFractions(ValFraction, TestFraction), ValidationPhotos = ValidationPhotos };
 
     public TrainingOptions ToTrainingOptions() => new()
     {

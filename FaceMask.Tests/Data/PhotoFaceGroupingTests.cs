@@ -1,3 +1,4 @@
+using FaceMask.Api.Retraining;
 using FaceMask.Tests.Cli;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Cli;
@@ -49,6 +50,19 @@ public sealed class PhotoFaceGroupingTests
         Assert.Equal(GroupOf("without_mask/crop0.png", crops), GroupOf("without_mask/b.face00.png", faces));
         Assert.NotEqual(GroupOf("with_mask/a.face00.png", faces), GroupOf("without_mask/b.face00.png", faces));
         Assert.Equal(Enumerable.Range(0, groups.Max() + 1), groups.Distinct().Order()); // numbered densely
+        Assert.Equal(groups, new NearDuplicateCache().Group(scan.Images, new NearDuplicateSettings())); // a retrain groups as `facemask split` does
+
+        // Photos held out for validation are recorded only where the data hold faces cut from photos.
+        var heldOut = new SplitOptions { ValidationPhotos = 0.5 };
+        Assert.Equal(0.5, SplitManifest.From(SplitPlan.Create(scan, heldOut), DateTimeOffset.UnixEpoch).Fractions["validation_photos"]);
+        var cropsOnly = DatasetScanner.Scan([crops], cancellationToken: TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("validation_photos", SplitManifest.From(SplitPlan.Create(cropsOnly, heldOut), DateTimeOffset.UnixEpoch).Fractions.Keys);
+
+        // A retrain's split, with the service's defaults, is `split --seed 42 --validation-photos 0.3`'s, and holds a photo out in val.
+        var retrain = SplitPlan.Create(scan, new RetrainingOptions().ToSplitOptions(), group: new NearDuplicateCache().Group);
+        var cli = SplitPlan.Create(scan, new SplitOptions { Seed = 42, ValidationPhotos = 0.3 }, group: PhotoFaceGrouping.Group);
+        Assert.Equal(Enumerable.Range(0, scan.Images.Count).Select(cli.PartOf), Enumerable.Range(0, scan.Images.Count).Select(retrain.PartOf));
+        Assert.Contains(Enumerable.Range(0, scan.Images.Count), i => scan.Images[i].Source == faces && retrain.PartOf(i) == SplitPart.Val);
 
         // Without a manifest the split's grouping is the near-duplicate grouping itself: older splits keep their digest.
         File.Delete(Path.Combine(faces, PhotoFaceManifest.FileName));

@@ -39,11 +39,15 @@ public sealed record SplitManifest(
     public static SplitManifest Load(string splitDirectory) =>
         Json.Deserialize<SplitManifest>(File.ReadAllText(Path.Combine(splitDirectory, FileName)));
 
-    /// <summary>Each part's share, and the share of photos held out for validation when one was asked for (recorded only then, so older manifests read the same).</summary>
-    private static Dictionary<string, double> FractionsOf(SplitOptions options)
+    /// <summary>
+    /// Each part's share, and the share of photos held out for validation when one was asked for and
+    /// the data hold faces cut from photos (recorded only then, so other manifests read as before).
+    /// </summary>
+    private static Dictionary<string, double> FractionsOf(SplitPlan plan)
     {
+        var options = plan.Options;
         var fractions = Enum.GetValues<SplitPart>().ToDictionary(p => p.FolderName(), p => options.Fractions[p]);
-        if (options.ValidationPhotos > 0)
+        if (options.ValidationPhotos > 0 && plan.Scan.Sources.Any(source => File.Exists(Path.Combine(source, PhotoFaceManifest.FileName))))
         {
             fractions["validation_photos"] = options.ValidationPhotos;
         }
@@ -67,7 +71,7 @@ public sealed record SplitManifest(
             Version: 1,
             created,
             plan.Options.Seed,
-            FractionsOf(plan.Options),
+            FractionsOf(plan),
             new NearDuplicateMethod(NearDuplicateSettings.Method, plan.Options.NearDuplicates),
             scan.Sources,
             scan.Classes,
