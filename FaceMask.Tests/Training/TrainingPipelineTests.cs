@@ -5,6 +5,7 @@ using FaceMask.Training.Cli;
 using FaceMask.Training.Common;
 using FaceMask.Training.Data;
 using FaceMask.Training.Evaluation;
+using FaceMask.Training.Imaging;
 using FaceMask.Training.Keras;
 using FaceMask.Training.Learning;
 using FaceMask.Training.Models;
@@ -125,6 +126,30 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
         Assert.Equal(5, report.RootElement.GetProperty("count").GetInt32());
         Assert.Equal(0, report.RootElement.GetProperty("per_class").GetProperty("without_mask").GetProperty("support").GetInt32());
         Assert.Equal(5, report.RootElement.GetProperty("per_class").GetProperty("with_mask").GetProperty("support").GetInt32());
+    }
+
+    [Fact]
+    public async Task Evaluate_mistakes_puts_every_wrong_verdict_on_a_contact_sheet()
+    {
+        // Masked test faces filed as bare ones, with a few bare ones: the verdicts on the masked ones are mistakes.
+        var mislabelled = Path.Combine(trained.Combine("mislabelled"), "without_mask");
+        Directory.CreateDirectory(mislabelled);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(trained.Split, "test", "with_mask")).Take(12)
+            .Concat(Directory.EnumerateFiles(Path.Combine(trained.Split, "test", "without_mask")).Take(4)))
+        {
+            File.Copy(file, Path.Combine(mislabelled, Path.GetFileName(file)));
+        }
+
+        var json = trained.Combine("mislabelled.json");
+        var sheet = trained.Combine("mistakes.png");
+        Assert.Equal(0, await FaceMaskCli.RunAsync(["evaluate", "--model", trained.ModelPath, "--data", Path.GetDirectoryName(mislabelled)!, "--json", json, "--mistakes", sheet]));
+
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        var matrix = report.RootElement.GetProperty("confusion_matrix").GetProperty("matrix").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+        var wrong = 16 - Enumerable.Range(0, matrix.Length).Sum(c => matrix[c][c]);
+        Assert.True(wrong >= 10, $"{wrong} of 16 wrong");
+        using var image = ImageDecoder.DecodeFile(sheet);
+        Assert.Equal((Math.Min(10, wrong) * 128, (wrong + 9) / 10 * (128 + 16)), (image.Width, image.Height)); // one captioned tile per mistake
     }
 
     [Fact]

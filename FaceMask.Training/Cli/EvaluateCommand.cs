@@ -18,7 +18,10 @@ internal static class EvaluateCommand
         var data = new Option<string?>("--data") { Description = "Class-per-folder images to evaluate on (e.g. Dataset_Split/test)." };
         var photos = new Option<string?>("--photos") { Description = "Photos with PASCAL VOC annotations: the figures of the faces the detector finds in them, cut out as /api/detect does, apart from --data's." };
         var minFace = CliOptions.MinFace();
-        var mistakes = new Option<string?>("--mistakes") { Description = "With --photos: write a contact sheet (PNG) of the found faces the model got wrong, most confident first, each captioned true > predicted." };
+        var mistakes = new Option<string?>("--mistakes")
+        {
+            Description = "Write a contact sheet (PNG) of what the model got wrong, most confident first, each captioned true > predicted: --data's images, or with --photos alone the found faces (with both, the faces go to <name>-photos.png).",
+        };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file (--photos' figures under \"photos\"; alone, they are the document)." };
         var models = CliOptions.Models();
         var command = new Command("evaluate", "Accuracy, per-class precision/recall/F1, the confusion matrix, the calibration error and a robustness table (macro-F1 under framing, exposure, blur, colour, compression and painted masks) of a model on labelled images, and with --photos on the faces found in annotated photos.")
@@ -50,6 +53,12 @@ internal static class EvaluateCommand
                     ModelEvaluator.EvaluateWithRobustness(folder.Model, preprocessing, images, detector, new Progress<string>(shift => status.Status($"Robustness: {shift}")), folder.Metadata.Temperature));
                 Write(report, $"{report.Count} images of {dataPath}");
                 WriteRobustness(report.Robustness!);
+                if (parse.GetValue(mistakes) is { } sheet)
+                {
+                    var probabilities = ModelEvaluator.Outputs(folder.Model, preprocessing, images);
+                    Calibration.Apply(probabilities, folder.Metadata.Temperature);
+                    AnsiConsole.MarkupLineInterpolated($"{MistakeSheet.Save(images, probabilities, sheet)} wrong verdicts on {sheet}");
+                }
             }
 
             if (parse.GetValue(photos) is { } photosPath)
@@ -66,6 +75,7 @@ internal static class EvaluateCommand
                 Write(figures.Report, $"{figures.FoundFaces} faces found ({figures.AnnotatedFaces} annotated) in {figures.Photos} photos of {photosPath} by {figures.Detector}");
                 if (parse.GetValue(mistakes) is { } sheet)
                 {
+                    sheet = report is null ? sheet : Path.ChangeExtension(sheet, null) + "-photos.png";
                     var wrong = MistakeSheet.Save(annotations, search.Photos, finder.CropWidening, sheet);
                     AnsiConsole.MarkupLineInterpolated($"{wrong} wrong verdicts on {sheet}");
                 }

@@ -1,11 +1,13 @@
 using FaceMask.Training.Common;
 using FaceMask.Training.Detection;
+using FaceMask.Training.Evaluation;
 using FaceMask.Training.Imaging;
+using FaceMask.Training.Learning;
 using OpenCvSharp;
 
 namespace FaceMask.Training.Cli;
 
-/// <summary>The found faces a classifier got wrong, on one contact sheet: what to look at before changing a recipe.</summary>
+/// <summary>The faces a classifier got wrong, on one contact sheet: what to look at before changing a recipe.</summary>
 internal static class MistakeSheet
 {
     /// <summary>The most tiles one sheet holds (the most confident mistakes first).</summary>
@@ -44,6 +46,37 @@ internal static class MistakeSheet
         finally
         {
             foreach (var image in tiles.Select(t => t.Image).Concat(decoded.Values))
+            {
+                image.Dispose();
+            }
+        }
+
+        return wrong.Count;
+    }
+
+    /// <summary>The labelled images a classifier got wrong (<paramref name="probabilities"/>: its output for each, calibrated), most confident first.</summary>
+    /// <returns>How many images were classified wrongly (the sheet shows up to <see cref="MaxTiles"/>).</returns>
+    public static int Save(LabelledImages images, float[][] probabilities, string path)
+    {
+        var wrong = Enumerable.Range(0, images.Count)
+            .Select(i => (Index: i, Predicted: Probabilities.ArgMax(probabilities[i])))
+            .Where(w => w.Predicted != images.Labels[w.Index])
+            .OrderByDescending(w => probabilities[w.Index][w.Predicted])
+            .ToList();
+        if (wrong.Count == 0)
+        {
+            return 0;
+        }
+
+        var tiles = wrong.Take(MaxTiles).Select(w => (Image: images.View(w.Index).Clone(),
+            Caption: $"{Short(images.Classes[images.Labels[w.Index]])} > {Short(images.Classes[w.Predicted])} {probabilities[w.Index][w.Predicted] * 100:0}%")).ToList();
+        try
+        {
+            ContactSheet.Save(tiles, path, columns: 10);
+        }
+        finally
+        {
+            foreach (var (image, _) in tiles)
             {
                 image.Dispose();
             }
