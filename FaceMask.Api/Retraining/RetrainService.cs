@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Registry;
 using Hangfire;
 
@@ -8,7 +9,7 @@ namespace FaceMask.Api.Retraining;
 /// Starts and cancels retrains: records one in the registry (a second request while one runs gets
 /// the running one back) and enqueues its four stages as a chain of Hangfire continuations.
 /// </summary>
-public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJobClient jobs, RetrainCancellations cancellations, TimeProvider time)
+public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJobClient jobs, RetrainCancellations cancellations, ServicePaths paths, TimeProvider time)
 {
     /// <summary>The retrain that is enqueued or processing, if any.</summary>
     public async Task<RetrainRecord?> RunningAsync(CancellationToken cancellationToken) =>
@@ -59,11 +60,16 @@ public sealed partial class RetrainService(IModelRegistry registry, IBackgroundJ
         return CancelOutcome.Cancelled;
     }
 
-    /// <summary>facemask-v{n+1}, where n is the highest number among registered facemask-v{n} versions.</summary>
+    /// <summary>
+    /// facemask-v{n+1}, where n is the highest number among registered facemask-v{n} versions and the
+    /// model folders on disk: a shipped model the registry has not seen (models/facemask-v3 beside an
+    /// active v2) is never overwritten, nor removed when a retrain that took its name fails.
+    /// </summary>
     private async Task<string> NextVersionAsync(CancellationToken cancellationToken)
     {
-        var highest = (await registry.ListAsync(cancellationToken))
-            .Select(m => VersionNumber().Match(m.Version))
+        var onDisk = Directory.Exists(paths.Models) ? Directory.EnumerateDirectories(paths.Models).Select(Path.GetFileName).OfType<string>() : [];
+        var highest = (await registry.ListAsync(cancellationToken)).Select(m => m.Version).Concat(onDisk)
+            .Select(version => VersionNumber().Match(version))
             .Where(m => m.Success)
             .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
             .DefaultIfEmpty(0)

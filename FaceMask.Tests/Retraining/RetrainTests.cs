@@ -172,6 +172,23 @@ public sealed class RetrainTests
     }
 
     [Fact]
+    public async Task A_retrain_never_takes_the_name_of_a_model_folder_already_on_disk()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite);
+        TestModels.Write(environment.Models, "facemask-v2", inputSize: 48, seed: 2); // shipped beside the active v1, never registered
+        var shipped = File.ReadAllBytes(Path.Combine(environment.Models, "facemask-v2", "model.h5"));
+        await using var factory = environment.Start(new Dictionary<string, string?> { ["Retraining:Epochs"] = "2" });
+        using var client = factory.CreateClient();
+        await factory.WaitUntilReadyAsync(client);
+
+        var statusUrl = await StartRetrainAsync(client);
+        Assert.Equal("facemask-v3", (await client.GetFromJsonAsync<JsonElement>(statusUrl, Cancel)).GetProperty("target_version").GetString());
+        var final = (await ServiceEnvironment.WaitForRetrainAsync(client, statusUrl, TimeSpan.FromMinutes(4)))[^1];
+        Assert.Equal("facemask-v3", final.GetProperty("model_version").GetString());
+        Assert.Equal(shipped, File.ReadAllBytes(Path.Combine(environment.Models, "facemask-v2", "model.h5")));
+    }
+
+    [Fact]
     public async Task Hot_swaps_under_concurrent_predictions_fail_no_request()
     {
         await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
