@@ -28,11 +28,37 @@ public class KerasConfigTests
     }
 
     [Fact]
-    public void Functional_models_are_refused_clearly()
+    public void Functional_models_that_are_not_one_chain_are_refused_naming_the_layer()
     {
-        var error = Assert.Throws<InvalidDataException>(() => KerasConfig.Parse("""{"class_name": "Functional", "config": {"layers": []}}"""));
+        // A skip connection: 'sum' takes 'a' and the input (Keras 2 inbound_nodes).
+        var branch = Assert.Throws<InvalidDataException>(() => KerasConfig.Parse("""
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 4]}, "inbound_nodes": []},
+              {"class_name": "Dense", "name": "a", "config": {"name": "a", "units": 4}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+              {"class_name": "Dropout", "name": "sum", "config": {"name": "sum", "rate": 0.1}, "inbound_nodes": [[["a", 0, 0, {}], ["in", 0, 0, {}]]]}],
+              "input_layers": [["in", 0, 0]], "output_layers": [["sum", 0, 0]]}}
+            """));
+        Assert.Contains("Layer 'sum' takes its input from 'a', 'in'", branch.Message);
+        Assert.Contains("one chain", branch.Message);
 
-        Assert.Contains("only Sequential", error.Message);
+        // An output that is not the chain's end (Keras 3 inbound_nodes).
+        var output = Assert.Throws<InvalidDataException>(() => KerasConfig.Parse("""
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_shape": [null, 4]}, "inbound_nodes": []},
+              {"class_name": "Dense", "name": "a", "config": {"name": "a", "units": 4},
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["in", 0, 0]}}], "kwargs": {}}]}],
+              "input_layers": ["in", 0, 0], "output_layers": ["in", 0, 0]}}
+            """));
+        Assert.Contains("outputs (in)", output.Message);
+
+        // A nested model is a layer it does not know yet.
+        var nested = Assert.Throws<InvalidDataException>(() => KerasConfig.Parse("""
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 4]}, "inbound_nodes": []},
+              {"class_name": "Sequential", "name": "trunk", "config": {"name": "trunk", "layers": []}, "inbound_nodes": [[["in", 0, 0, {}]]]}],
+              "input_layers": [["in", 0, 0]], "output_layers": [["trunk", 0, 0]]}}
+            """));
+        Assert.Contains("Sequential", nested.Message);
     }
 
     [Fact]

@@ -35,10 +35,14 @@ public static class KerasConfig
 
         var className = root?["class_name"]?.GetValue<string>()
             ?? throw new InvalidDataException("The model config has no class_name.");
+        if (className is "Functional" or "Model")
+        {
+            return ParseChain(root["config"] as JsonObject ?? throw new InvalidDataException("The Functional config is missing."));
+        }
+
         if (className is not "Sequential")
         {
-            throw new InvalidDataException(
-                $"Model class '{className}' is not supported: only Sequential models can be read (functional graphs are not implemented yet).");
+            throw new InvalidDataException($"Model class '{className}' is not supported: only Sequential models and Functional chains can be read.");
         }
 
         var config = root["config"];
@@ -64,6 +68,75 @@ public static class KerasConfig
 
         return new KerasModelSpec(name, layers);
     }
+
+    /// <summary>
+    /// A Functional model whose layers form one chain, input to output, each fed by the one before
+    /// (Keras 2 and Keras 3 <c>inbound_nodes</c>): read as the same stack a Sequential model is.
+    /// A branch, a merge or a nested model is refused naming the layer (graphs are not implemented yet).
+    /// </summary>
+    private static KerasModelSpec ParseChain(JsonObject config)
+    {
+        var layerNodes = config["layers"] as JsonArray ?? throw new InvalidDataException("The Functional config has no layers.");
+        var layers = new List<KerasLayer>();
+        string? previous = null;
+        foreach (var node in layerNodes.OfType<JsonObject>())
+        {
+            var layer = ParseLayer(node);
+            var inbound = InboundLayers(node);
+            var expected = previous is null ? [] : new[] { previous };
+            if (!inbound.SequenceEqual(expected, StringComparer.Ordinal))
+            {
+                throw new InvalidDataException(
+                    $"Layer '{layer.Name}' takes its input from {(inbound.Count == 0 ? "no layer" : string.Join(", ", inbound.Select(i => $"'{i}'")))}, not from the layer before it ('{previous}'): only Functional models that are one chain of layers can be read (branches and merges are not implemented yet).");
+            }
+
+            layers.Add(layer);
+            previous = layer.Name;
+        }
+
+        var outputs = LayerNames(config["output_layers"]);
+        if (outputs.Count != 1 || outputs[0] != previous)
+        {
+            throw new InvalidDataException($"The Functional model's outputs ({string.Join(", ", outputs)}) are not its last layer ('{previous}'): only one output, at the end of the chain, can be read.");
+        }
+
+        return new KerasModelSpec(config["name"]?.GetValue<string>() ?? "functional", layers);
+    }
+
+    /// <summary>The layers feeding a Functional model's layer: Keras 2 <c>[[["name", 0, 0, {}], ...]]</c> or Keras 3 <c>[{"args": [{"config": {"keras_history": ["name", 0, 0]}}]}]</c>.</summary>
+    private static List<string> InboundLayers(JsonObject node)
+    {
+        var names = new List<string>();
+        foreach (var call in node["inbound_nodes"] as JsonArray ?? [])
+        {
+            switch (call)
+            {
+                case JsonArray keras2:
+                    names.AddRange(keras2.OfType<JsonArray>().Select(t => t[0]!.GetValue<string>()));
+                    break;
+                case JsonObject keras3:
+                    names.AddRange(KerasHistories(keras3["args"]));
+                    break;
+            }
+        }
+
+        return names;
+    }
+
+    private static IEnumerable<string> KerasHistories(JsonNode? node) => node switch
+    {
+        JsonObject { } tensor when tensor["config"]?["keras_history"] is JsonArray history => [history[0]!.GetValue<string>()],
+        JsonArray items => items.SelectMany(KerasHistories),
+        _ => [],
+    };
+
+    /// <summary><c>input_layers</c>/<c>output_layers</c>: <c>[["name", 0, 0], ...]</c>, or Keras 3's single <c>["name", 0, 0]</c>.</summary>
+    private static List<string> LayerNames(JsonNode? node) => node switch
+    {
+        JsonArray { Count: > 0 } list when list[0] is JsonValue => [list[0]!.GetValue<string>()],
+        JsonArray list => list.OfType<JsonArray>().Select(t => t[0]!.GetValue<string>()).ToList(),
+        _ => [],
+    };
 
     /// <summary>Parses one <c>{"class_name": ..., "config": {...}}</c> layer object.</summary>
     public static KerasLayer ParseLayer(JsonNode node)

@@ -184,13 +184,36 @@ MODELS = {
     ),
 }
 
-# (string style, weight-name suffix, split layer_names into layer_names0/1, Keras 2.2 bare-list config)
+# (string style, weight-name suffix, split layer_names into layer_names0/1, config: "sequential",
+# "keras22" (a bare layer list), "functional2" or "functional3" (a Functional chain, Keras 2 or Keras 3 inbound_nodes))
 STYLES = {
-    "every_layer_h5py3": ("every_layer", "vlen", ":0", False, False),
-    "every_layer_h5py2": ("every_layer", "fixed", "", True, False),
-    "global_heads_h5py3": ("global_heads", "vlen", ":0", False, False),
-    "average_head_keras22": ("average_head", "fixed", ":0", False, True),
+    "every_layer_h5py3": ("every_layer", "vlen", ":0", False, "sequential"),
+    "every_layer_h5py2": ("every_layer", "fixed", "", True, "sequential"),
+    "global_heads_h5py3": ("global_heads", "vlen", ":0", False, "sequential"),
+    "average_head_keras22": ("average_head", "fixed", ":0", False, "keras22"),
+    "every_layer_functional_keras2": ("every_layer", "vlen", ":0", False, "functional2"),
+    "every_layer_functional_keras3": ("every_layer", "vlen", "", False, "functional3"),
 }
+
+
+def functional(layer_json, input_shape, keras3):
+    """The same stack as a Functional model: each layer called on the one before."""
+    previous = None
+    for layer in layer_json:
+        layer["name"] = layer["config"]["name"]
+        if previous is None:
+            layer["inbound_nodes"] = []
+            if keras3:
+                layer["config"]["batch_shape"] = layer["config"].pop("batch_input_shape")
+        elif keras3:
+            tensor = {"class_name": "__keras_tensor__", "config": {"shape": None, "dtype": "float32", "keras_history": [previous, 0, 0]}}
+            layer["inbound_nodes"] = [{"args": [tensor], "kwargs": {}}]
+        else:
+            layer["inbound_nodes"] = [[[previous, 0, 0, {}]]]
+        previous = layer["name"]
+    ends = ([layer_json[0]["name"], 0, 0], [previous, 0, 0])
+    inputs, outputs = (ends[0], ends[1]) if keras3 else ([ends[0]], [ends[1]])
+    return {"class_name": "Functional", "config": {"name": "fixture", "layers": layer_json, "input_layers": inputs, "output_layers": outputs}}
 
 WEIGHTS = {
     "Conv2D": lambda c, cin: [("kernel", c["kernel_size"] + [cin, c["filters"]])] + ([("bias", [c["filters"]])] if c["use_bias"] else []),
@@ -229,13 +252,15 @@ def scalar(value, style):
     return np.bytes_(value.encode("utf8")) if style == "fixed" else value
 
 
-def write(path, input_shape, layers, weights, style, suffix, split_names, keras22):
+def write(path, input_shape, layers, weights, style, suffix, split_names, kind):
     layer_json = [{"class_name": "InputLayer", "config": {"name": "input", "batch_input_shape": [None] + input_shape, "dtype": "float32"}}]
-    layer_json += [{"class_name": cls, "config": cfg} for cls, cfg in layers]
-    if keras22:
+    layer_json += [{"class_name": cls, "config": dict(cfg)} for cls, cfg in layers]
+    if kind == "keras22":
         layer_json = layer_json[1:]
         layer_json[0]["config"]["batch_input_shape"] = [None] + input_shape
         config = {"class_name": "Sequential", "config": layer_json}
+    elif kind.startswith("functional"):
+        config = functional(layer_json, input_shape, keras3=kind == "functional3")
     else:
         config = {"class_name": "Sequential", "config": {"name": "fixture", "layers": layer_json}}
     with h5py.File(path, "w") as f:
@@ -263,7 +288,7 @@ def write(path, input_shape, layers, weights, style, suffix, split_names, keras2
 
 
 def main():
-    for fixture, (model, style, suffix, split_names, keras22) in STYLES.items():
+    for fixture, (model, style, suffix, split_names, kind) in STYLES.items():
         rng = np.random.default_rng(sum(map(ord, fixture)))  # a fixed seed per fixture
         input_shape, layers = MODELS[model]
         weights = make_weights(rng, input_shape, layers)
@@ -271,7 +296,7 @@ def main():
         if layers[0][0] == "Rescaling":
             x = rng.uniform(0, 255, [2] + input_shape).astype(np.float32)
         y = forward(layers, {k: {n: v.astype(np.float64) for n, v in w.items()} for k, w in weights.items()}, x.astype(np.float64))
-        write(os.path.join(HERE, fixture + ".h5"), input_shape, layers, weights, style, suffix, split_names, keras22)
+        write(os.path.join(HERE, fixture + ".h5"), input_shape, layers, weights, style, suffix, split_names, kind)
         with open(os.path.join(HERE, fixture + ".json"), "w") as f:
             json.dump({"input_shape": list(x.shape), "input": x.ravel().tolist(),
                        "output_shape": list(y.shape), "output": y.ravel().tolist()}, f)
