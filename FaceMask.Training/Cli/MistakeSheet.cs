@@ -38,7 +38,7 @@ internal static class MistakeSheet
                 }
 
                 var box = new Rect2f(face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height);
-                tiles.Add((new Mat(photo, FaceCrop.Square(box, photo.Width, photo.Height, widening)), $"{Short(truth)} > {Short(face.Prediction)} {face.Confidence * 100:0}%"));
+                tiles.Add((new Mat(photo, FaceCrop.Square(box, photo.Width, photo.Height, widening)), Caption(truth, face.Prediction, face.Confidence)));
             }
 
             ContactSheet.Save(tiles, path, columns: 10);
@@ -68,8 +68,8 @@ internal static class MistakeSheet
             return 0;
         }
 
-        var tiles = wrong.Take(MaxTiles).Select(w => (Image: images.View(w.Index).Clone(),
-            Caption: $"{Short(images.Classes[images.Labels[w.Index]])} > {Short(images.Classes[w.Predicted])} {probabilities[w.Index][w.Predicted] * 100:0}%")).ToList();
+        var tiles = wrong.Take(MaxTiles).Select(w => (Image: images.View(w.Index), // headers over the images' own pixels
+            Caption: Caption(images.Classes[images.Labels[w.Index]], images.Classes[w.Predicted], probabilities[w.Index][w.Predicted]))).ToList();
         try
         {
             ContactSheet.Save(tiles, path, columns: 10);
@@ -84,6 +84,9 @@ internal static class MistakeSheet
 
         return wrong.Count;
     }
+
+    /// <summary>"true > predicted confidence", as short as fits under a tile.</summary>
+    private static string Caption(string truth, string predicted, double confidence) => $"{Short(truth)} > {Short(predicted)} {confidence * 100:0}%";
 
     /// <summary>A caption fits under a 128 px tile: "incorrect > mask 93%".</summary>
     private static string Short(string className) => className switch
