@@ -55,7 +55,7 @@ public sealed class DetectionService(FaceDetectorHost detectors, ServiceMetrics 
 
     private static async Task<Inference.PredictionResult> ClassifyAsync(PredictionSession session, Mat photo, FaceDetection face, float widening, CancellationToken cancellationToken)
     {
-        using var crop = new Mat(photo, FaceCrop.Square(face.Box, photo.Width, photo.Height, widening));
+        using var crop = new Mat(photo, FaceCrop.Square(face.Frame, photo.Width, photo.Height, widening));
         return await session.ClassifyAsync(crop, cancellationToken);
     }
 }

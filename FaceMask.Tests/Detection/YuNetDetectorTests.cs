@@ -43,6 +43,26 @@ public sealed class YuNetDetectorTests : IDisposable
     }
 
     [Fact]
+    public void Boxes_are_drawn_as_annotators_draw_them_and_the_crop_keeps_the_detectors_framing()
+    {
+        var (scene, _) = TestImages.Scene(480, 360, Placements);
+        using var _ = scene;
+
+        foreach (var face in finder.Find(scene))
+        {
+            // The detector's own box stays the crop's frame (the classifiers were trained on it); the reported one has less brow and more chin.
+            Assert.NotNull(face.DetectorBox);
+            var own = face.DetectorBox.Value;
+            Assert.Equal(own, face.Frame);
+            Assert.Equal(YuNetDetector.AsAnnotated(own), face.Box);
+            Assert.True(face.Box.Top > own.Top && face.Box.Bottom > own.Bottom, $"{face.Box} is not lower than YuNet's {own}");
+            Assert.Equal(own.X + (own.Width / 2), face.Box.X + (face.Box.Width / 2), 3);
+            Assert.Equal(1.05f * own.Width, face.Box.Width, 3);
+            Assert.Equal(0.92f * own.Height, face.Box.Height, 3);
+        }
+    }
+
+    [Fact]
     public void A_large_upload_costs_one_working_size_pass_and_boxes_come_back_in_its_pixels()
     {
         // The same scene at 5x: searched at 640 px, so its cost does not grow with the upload; boxes at 5x.

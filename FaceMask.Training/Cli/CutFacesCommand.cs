@@ -75,10 +75,11 @@ internal static class CutFacesCommand
         var found = finder.Find(photo, minFace);
         var stem = Path.GetFileNameWithoutExtension(annotation.ImagePath);
         var faces = new List<PhotoFace>();
-        foreach (var (truth, detection) in DetectionReport.Match(annotation.Faces, found.Select(f => (f.Box, f.Score)).ToList(), 0.3).OrderBy(m => m.Key))
+        // Paired and cut by the detector's own boxes, as when facemask-v3's faces were cut (its split digest holds them to it).
+        foreach (var (truth, detection) in DetectionReport.Match(annotation.Faces, found.Select(f => (f.Frame, f.Score)).ToList(), 0.3).OrderBy(m => m.Key))
         {
             var name = $"{annotation.Faces[truth].Class}/{stem}.face{truth:00}.png";
-            using (var face = new Mat(photo, FaceCrop.Square(found[detection].Box, photo.Width, photo.Height, finder.CropWidening)))
+            using (var face = new Mat(photo, FaceCrop.Square(found[detection].Frame, photo.Width, photo.Height, finder.CropWidening)))
             {
                 Write(Path.Combine(root, name), face);
             }

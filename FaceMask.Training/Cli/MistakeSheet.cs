@@ -37,7 +37,7 @@ internal static class MistakeSheet
                     decoded[photoIndex] = photo = ImageDecoder.DecodeFile(annotations[photoIndex].ImagePath);
                 }
 
-                var box = new Rect2f(face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height);
+                var box = new Rect2f(face.Frame.X, face.Frame.Y, face.Frame.Width, face.Frame.Height);
                 tiles.Add((new Mat(photo, FaceCrop.Square(box, photo.Width, photo.Height, widening)), Caption(truth, face.Prediction, face.Confidence)));
             }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using OpenCvSharp;
 
 namespace FaceMask.Training.Detection;
@@ -27,6 +28,10 @@ public sealed record ClassifiedFace(
     IReadOnlyDictionary<string, FacePoint> Keypoints,
     bool Uncertain)
 {
+    /// <summary>The box the classifier's crop was cut around (<see cref="FaceDetection.Frame"/>); not part of the answer.</summary>
+    [JsonIgnore]
+    public FaceBox Frame { get; init; } = Box;
+
     public static ClassifiedFace From(FaceDetection face, string prediction, float confidence, IReadOnlyDictionary<string, float> probabilities, bool uncertain)
     {
         var names = face.KeypointNames;
@@ -36,6 +41,6 @@ public sealed record ClassifiedFace(
             keypoints[names[k]] = new FacePoint(face.Keypoints[k].X, face.Keypoints[k].Y);
         }
 
-        return new ClassifiedFace(FaceBox.From(face.Box), face.Score, prediction, confidence, probabilities, keypoints, uncertain);
+        return new ClassifiedFace(FaceBox.From(face.Box), face.Score, prediction, confidence, probabilities, keypoints, uncertain) { Frame = FaceBox.From(face.Frame) };
     }
 }

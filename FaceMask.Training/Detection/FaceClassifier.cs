@@ -21,7 +21,7 @@ public static class FaceClassifier
         var inputs = new float[found.Count * length];
         for (var i = 0; i < found.Count; i++)
         {
-            using var crop = new Mat(photo, FaceCrop.Square(found[i].Box, photo.Width, photo.Height, widening));
+            using var crop = new Mat(photo, FaceCrop.Square(found[i].Frame, photo.Width, photo.Height, widening));
             using var resized = ImagePreprocessor.Resize(crop, onnx.Preprocessing);
             ImagePreprocessor.WriteInput(resized, onnx.Preprocessing, inputs.AsSpan(i * length, length));
         }

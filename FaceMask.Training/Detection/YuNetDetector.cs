@@ -88,7 +88,23 @@ public sealed class YuNetDetector : IFaceFinder, IDisposable
         using var resized = new Mat();
         Cv2.Resize(bgr, resized, size, 0, 0, scale < 1 ? InterpolationFlags.Area : InterpolationFlags.Linear);
         var candidates = Run(resized, minScore ?? MinScore, 1 / scale);
-        return FaceBoxes.Merge(FaceBoxes.Suppress(candidates, Overlap)).Where(f => f.Box.Width >= minFace * BoxTolerance).ToList();
+        return FaceBoxes.Merge(FaceBoxes.Suppress(candidates, Overlap))
+            .Where(f => f.Box.Width >= minFace * BoxTolerance)
+            .Select(f => f with { Box = AsAnnotated(f.Box), DetectorBox = f.Box })
+            .ToList();
+    }
+
+    /// <summary>
+    /// YuNet's box (WIDER FACE's: brow to chin) moved to how annotators of face-mask photos box a face
+    /// (less forehead, the mask below the chin included): the centre 0.13 of the box's height lower,
+    /// 1.05 times as wide, 0.92 times as tall, the medians over the faces matched in the tuning half of
+    /// facemask-photos (docs/detection.md, where the held-out half's figures are).
+    /// </summary>
+    public static Rect2f AsAnnotated(Rect2f box)
+    {
+        var (width, height) = (box.Width * 1.05f, box.Height * 0.92f);
+        var (centreX, centreY) = (box.X + (box.Width / 2), box.Y + (box.Height * (0.5f + 0.13f)));
+        return new Rect2f(centreX - (width / 2), centreY - (height / 2), width, height);
     }
 
     public void Dispose() => session.Dispose();
