@@ -28,37 +28,80 @@ public class KerasConfigTests
     }
 
     [Fact]
-    public void Functional_models_that_are_not_one_chain_are_refused_naming_the_layer()
+    public void Functional_graphs_it_cannot_run_are_refused_naming_the_layer()
     {
-        // A skip connection: 'sum' takes 'a' and the input (Keras 2 inbound_nodes).
-        var branch = Assert.Throws<InvalidDataException>(() => KerasConfig.Parse("""
+        static string Refusal(string layers, string outputs = """[["out", 0, 0]]""") => Assert.Throws<InvalidDataException>(() => KerasConfig.Parse($$$"""
             {"class_name": "Functional", "config": {"name": "m", "layers": [
-              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 4]}, "inbound_nodes": []},
-              {"class_name": "Dense", "name": "a", "config": {"name": "a", "units": 4}, "inbound_nodes": [[["in", 0, 0, {}]]]},
-              {"class_name": "Dropout", "name": "sum", "config": {"name": "sum", "rate": 0.1}, "inbound_nodes": [[["a", 0, 0, {}], ["in", 0, 0, {}]]]}],
-              "input_layers": [["in", 0, 0]], "output_layers": [["sum", 0, 0]]}}
-            """));
-        Assert.Contains("Layer 'sum' takes its input from 'a', 'in'", branch.Message);
-        Assert.Contains("one chain", branch.Message);
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 4, 4, 2]}, "inbound_nodes": []},
+              {{{layers}}}],
+              "input_layers": [["in", 0, 0]], "output_layers": {{{outputs}}}}}
+            """)).Message;
 
-        // An output that is not the chain's end (Keras 3 inbound_nodes).
-        var output = Assert.Throws<InvalidDataException>(() => KerasConfig.Parse("""
-            {"class_name": "Functional", "config": {"name": "m", "layers": [
-              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_shape": [null, 4]}, "inbound_nodes": []},
-              {"class_name": "Dense", "name": "a", "config": {"name": "a", "units": 4},
-               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["in", 0, 0]}}], "kwargs": {}}]}],
-              "input_layers": ["in", 0, 0], "output_layers": ["in", 0, 0]}}
+        // A one-input layer fed two tensors (Keras 2 inbound_nodes).
+        Assert.Contains("Layer 'out': takes one input, not 2", Refusal("""
+            {"class_name": "Conv2D", "name": "a", "config": {"name": "a", "filters": 2, "kernel_size": [1, 1]}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+            {"class_name": "Dropout", "name": "out", "config": {"name": "out", "rate": 0.1}, "inbound_nodes": [[["a", 0, 0, {}], ["in", 0, 0, {}]]]}
             """));
-        Assert.Contains("outputs (in)", output.Message);
 
-        // A nested model is a layer it does not know yet.
-        var nested = Assert.Throws<InvalidDataException>(() => KerasConfig.Parse("""
-            {"class_name": "Functional", "config": {"name": "m", "layers": [
-              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 4]}, "inbound_nodes": []},
-              {"class_name": "Sequential", "name": "trunk", "config": {"name": "trunk", "layers": []}, "inbound_nodes": [[["in", 0, 0, {}]]]}],
-              "input_layers": [["in", 0, 0]], "output_layers": [["trunk", 0, 0]]}}
+        // Merges whose shapes do not fit, and a concatenation along the height.
+        Assert.Contains("Layer 'out': cannot merge inputs of shapes (4, 4, 3), (4, 4, 2)", Refusal("""
+            {"class_name": "Conv2D", "name": "a", "config": {"name": "a", "filters": 3, "kernel_size": [1, 1]}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+            {"class_name": "Add", "name": "out", "config": {"name": "out"}, "inbound_nodes": [[["a", 0, 0, {}], ["in", 0, 0, {}]]]}
             """));
-        Assert.Contains("Sequential", nested.Message);
+        Assert.Contains("Layer 'out': concatenates along axis 1; only the last axis (-1) is supported", Refusal("""
+            {"class_name": "Concatenate", "name": "out", "config": {"name": "out", "axis": 1}, "inbound_nodes": [[["in", 0, 0, {}], ["in", 0, 0, {}]]]}
+            """));
+
+        // A layer called twice (shared weights), two outputs, and a branch that leads nowhere.
+        Assert.Contains("Layer 'out' is called more than once", Refusal("""
+            {"class_name": "Conv2D", "name": "out", "config": {"name": "out", "filters": 2, "kernel_size": [1, 1]}, "inbound_nodes": [[["in", 0, 0, {}]], [["in", 0, 0, {}]]]}
+            """));
+        Assert.Contains("2 outputs", Refusal(
+            """{"class_name": "Flatten", "name": "out", "config": {"name": "out"}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+            """[["out", 0, 0], ["in", 0, 0]]"""));
+        Assert.Contains("Layer 'side' feeds no other layer and is not the output", Refusal("""
+            {"class_name": "Flatten", "name": "side", "config": {"name": "side"}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+            {"class_name": "GlobalAveragePooling2D", "name": "out", "config": {"name": "out"}, "inbound_nodes": [[["in", 0, 0, {}]]]}
+            """));
+
+        // A layer it has no builder for, deep inside a nested model, is named (Keras 3 inbound_nodes).
+        Assert.Contains("Unsupported Keras layer 'Lambda' (layer 'custom')", Refusal("""
+            {"class_name": "Sequential", "name": "out", "config": {"name": "out", "layers": [
+               {"class_name": "Lambda", "config": {"name": "custom", "function": "..."}}]},
+             "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["in", 0, 0]}}], "kwargs": {}}]}
+            """));
+    }
+
+    [Fact]
+    public void A_transfer_learning_graph_inlines_its_nested_trunk_and_remembers_where_its_weights_live()
+    {
+        // The usual MobileNetV2 recipe's shape: Input -> trunk (a nested Functional, called as Keras 2 node 1) -> pooling -> Dense.
+        var spec = KerasConfig.Parse("""
+            {"class_name": "Functional", "config": {"name": "transfer", "layers": [
+              {"class_name": "InputLayer", "name": "image", "config": {"name": "image", "batch_input_shape": [null, 8, 8, 3]}, "inbound_nodes": []},
+              {"class_name": "Functional", "name": "trunk", "config": {"name": "trunk", "layers": [
+                  {"class_name": "InputLayer", "name": "trunk_in", "config": {"name": "trunk_in", "batch_input_shape": [null, 8, 8, 3]}, "inbound_nodes": []},
+                  {"class_name": "Conv2D", "name": "c", "config": {"name": "c", "filters": 4, "kernel_size": [3, 3], "padding": "same"}, "inbound_nodes": [[["trunk_in", 0, 0, {}]]]},
+                  {"class_name": "ReLU", "name": "c_relu", "config": {"name": "c_relu", "max_value": 6.0}, "inbound_nodes": [[["c", 0, 0, {}]]]},
+                  {"class_name": "Add", "name": "skip", "config": {"name": "skip"}, "inbound_nodes": [[["c", 0, 0, {}], ["c_relu", 0, 0, {}]]]}],
+                "input_layers": [["trunk_in", 0, 0]], "output_layers": [["skip", 0, 0]]},
+               "inbound_nodes": [[["image", 0, 0, {}]]]},
+              {"class_name": "GlobalAveragePooling2D", "name": "pool", "config": {"name": "pool"}, "inbound_nodes": [[["trunk", 1, 0, {}]]]},
+              {"class_name": "Dense", "name": "probs", "config": {"name": "probs", "units": 2, "activation": "softmax"}, "inbound_nodes": [[["pool", 0, 0, {}]]]}],
+              "input_layers": [["image", 0, 0]], "output_layers": [["probs", 0, 0]]}}
+            """);
+
+        Assert.Equal(["image", "c", "c_relu", "skip", "pool", "probs"], spec.Layers.Select(l => l.Name));
+        Assert.Equal(["c", "c_relu"], spec.Traced[3].From);
+        Assert.Equal(["image"], spec.Traced[1].From);
+        Assert.Equal("trunk", spec.WeightGroups["c"]);
+        Assert.False(spec.WeightGroups.ContainsKey("probs"));
+        Assert.False(spec.IsChain);
+        Assert.Equal(LayerShape.Vector(2), spec.OutputShape);
+
+        // Written back flat, as a Functional model that reads the same.
+        var again = KerasConfig.Parse(KerasConfig.Write(spec));
+        Assert.Equal(spec.Traced.Select(t => (t.Layer, string.Join(",", t.From))), again.Traced.Select(t => (t.Layer, string.Join(",", t.From))));
     }
 
     [Fact]

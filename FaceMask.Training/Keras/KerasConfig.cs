@@ -18,7 +18,8 @@ public static class KerasConfig
     [
         "InputLayer", "Rescaling", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D", "AveragePooling2D",
         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "BatchNormalization", "Activation", "ReLU", "Softmax",
-        "Dropout", "Flatten", "Dense",
+        "Dropout", "Flatten", "Dense", "Reshape", "ZeroPadding2D", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+        "Concatenate",
     ];
 
     public static KerasModelSpec Parse(string json)
@@ -37,12 +38,12 @@ public static class KerasConfig
             ?? throw new InvalidDataException("The model config has no class_name.");
         if (className is "Functional" or "Model")
         {
-            return ParseChain(root["config"] as JsonObject ?? throw new InvalidDataException("The Functional config is missing."));
+            return ParseFunctional(root["config"] as JsonObject ?? throw new InvalidDataException("The Functional config is missing."));
         }
 
         if (className is not "Sequential")
         {
-            throw new InvalidDataException($"Model class '{className}' is not supported: only Sequential models and Functional chains can be read.");
+            throw new InvalidDataException($"Model class '{className}' is not supported: only Sequential and Functional models can be read.");
         }
 
         var config = root["config"];
@@ -53,6 +54,11 @@ public static class KerasConfig
                 obj["layers"] as JsonArray ?? throw new InvalidDataException("The Sequential config has no layers.")),
             _ => throw new InvalidDataException("The Sequential config is missing."),
         };
+
+        if (layerNodes.OfType<JsonObject>().Any(IsModel))
+        {
+            return ParseNestingSequential(name, layerNodes.OfType<JsonObject>().ToList());
+        }
 
         var layers = new List<KerasLayer>();
         foreach (var node in layerNodes.OfType<JsonObject>())
@@ -70,37 +76,194 @@ public static class KerasConfig
     }
 
     /// <summary>
-    /// A Functional model whose layers form one chain, input to output, each fed by the one before
-    /// (Keras 2 and Keras 3 <c>inbound_nodes</c>): read as the same stack a Sequential model is.
-    /// A branch, a merge or a nested model is refused naming the layer (graphs are not implemented yet).
+    /// A Functional model (Keras 2 and Keras 3 <c>inbound_nodes</c>): a graph of layers with one input
+    /// and one output, layers fed by several tensors (merges) included. Nested Sequential and
+    /// Functional models are inlined, their layers fed by what feeds the nested model; their weights
+    /// stay located under the nested model's group (<see cref="KerasModelSpec.WeightGroups"/>).
     /// </summary>
-    private static KerasModelSpec ParseChain(JsonObject config)
+    private static KerasModelSpec ParseFunctional(JsonObject config)
     {
-        var layerNodes = config["layers"] as JsonArray ?? throw new InvalidDataException("The Functional config has no layers.");
-        var layers = new List<KerasLayer>();
-        string? previous = null;
-        foreach (var node in layerNodes.OfType<JsonObject>())
+        var graph = new GraphReader();
+        var output = graph.AddFunctional(config, feed: null, group: null);
+        var outputs = LayerNames(config["output_layers"]);
+        if (outputs.Count != 1)
         {
-            var layer = ParseLayer(node);
-            var inbound = InboundLayers(node);
-            var expected = previous is null ? [] : new[] { previous };
-            if (!inbound.SequenceEqual(expected, StringComparer.Ordinal))
+            throw new InvalidDataException($"The Functional model has {outputs.Count} outputs ({string.Join(", ", outputs)}): only models with one output can be read.");
+        }
+
+        return graph.Build(config["name"]?.GetValue<string>() ?? "functional", output);
+    }
+
+    /// <summary>A Sequential model with models among its layers (Teachable Machine's export: a Sequential holding a MobileNet trunk and a head).</summary>
+    private static KerasModelSpec ParseNestingSequential(string name, List<JsonObject> layerNodes)
+    {
+        var graph = new GraphReader();
+        var first = layerNodes[0];
+        var feed = first["class_name"]?.GetValue<string>() == "InputLayer"
+            ? graph.AddInput((InputLayerSpec)ParseLayer(first))
+            : graph.AddInput(new InputLayerSpec("input_1", NestedInputShape(first) ?? throw new InvalidDataException($"The Sequential model's first layer '{first["config"]?["name"]}' has no input shape.")));
+        var output = graph.AddSequentialLayers(layerNodes.Skip(first["class_name"]?.GetValue<string>() == "InputLayer" ? 1 : 0), feed, group: null);
+        return graph.Build(name, output);
+    }
+
+    private static bool IsModel(JsonObject node) => node["class_name"]?.GetValue<string>() is "Sequential" or "Functional" or "Model";
+
+    /// <summary>The input shape a layer or nested model declares: its own, or its first layer's.</summary>
+    private static LayerShape? NestedInputShape(JsonObject node)
+    {
+        var config = node["config"];
+        if (config is JsonObject layerConfig && InputShape(layerConfig) is { } shape)
+        {
+            return shape;
+        }
+
+        var inner = config switch
+        {
+            JsonArray bare => bare,
+            JsonObject obj => obj["layers"] as JsonArray,
+            _ => null,
+        };
+        return inner?.OfType<JsonObject>().FirstOrDefault() is { } firstInner ? NestedInputShape(firstInner) : null;
+    }
+
+    /// <summary>Flattens a Functional model and the models nested in it into one list of layers with their inbound layers.</summary>
+    private sealed class GraphReader
+    {
+        private readonly List<KerasLayer> layers = [];
+        private readonly List<IReadOnlyList<string>> inbound = [];
+        private readonly Dictionary<string, string> weightGroups = new(StringComparer.Ordinal);
+
+        // A nested model's name, or its dropped InputLayer's, stands for the layer that really produces the tensor.
+        private readonly Dictionary<string, string> aliases = new(StringComparer.Ordinal);
+
+        /// <summary>Adds a Functional config's layers; <paramref name="feed"/>: the layer feeding it when nested. Returns its output layer.</summary>
+        public string AddFunctional(JsonObject config, string? feed, string? group)
+        {
+            var layerNodes = config["layers"] as JsonArray ?? throw new InvalidDataException("The Functional config has no layers.");
+            foreach (var node in layerNodes.OfType<JsonObject>())
             {
-                throw new InvalidDataException(
-                    $"Layer '{layer.Name}' takes its input from {(inbound.Count == 0 ? "no layer" : string.Join(", ", inbound.Select(i => $"'{i}'")))}, not from the layer before it ('{previous}'): only Functional models that are one chain of layers can be read (branches and merges are not implemented yet).");
+                var from = InboundLayers(node);
+                var name = LayerName(node);
+                if (node["class_name"]?.GetValue<string>() == "InputLayer" && feed is not null)
+                {
+                    aliases[name] = feed;
+                    continue;
+                }
+
+                Add(node, from, group);
             }
 
-            layers.Add(layer);
-            previous = layer.Name;
+            var outputs = LayerNames(config["output_layers"]);
+            return outputs.Count == 1
+                ? Resolve(outputs[0])
+                : throw new InvalidDataException($"Nested model '{config["name"]?.GetValue<string>()}' has {outputs.Count} outputs: only one can be read.");
         }
 
-        var outputs = LayerNames(config["output_layers"]);
-        if (outputs.Count != 1 || outputs[0] != previous)
+        public string AddInput(InputLayerSpec input)
         {
-            throw new InvalidDataException($"The Functional model's outputs ({string.Join(", ", outputs)}) are not its last layer ('{previous}'): only one output, at the end of the chain, can be read.");
+            layers.Add(input);
+            inbound.Add([]);
+            return input.Name;
         }
 
-        return new KerasModelSpec(config["name"]?.GetValue<string>() ?? "functional", layers);
+        /// <summary>Adds a nested Sequential config's layers, the first fed by <paramref name="feed"/>. Returns its last layer.</summary>
+        public string AddSequential(JsonNode? config, string feed, string group)
+        {
+            var layerNodes = config switch
+            {
+                JsonArray bare => bare,
+                JsonObject obj => obj["layers"] as JsonArray ?? throw new InvalidDataException($"Nested Sequential model '{group}' has no layers."),
+                _ => throw new InvalidDataException($"Nested Sequential model '{group}' has no config."),
+            };
+            return AddSequentialLayers(layerNodes.OfType<JsonObject>(), feed, group);
+        }
+
+        /// <summary>Adds a chain of layer objects, the first fed by <paramref name="feed"/>; <paramref name="group"/> null: the top-level model's own layers.</summary>
+        public string AddSequentialLayers(IEnumerable<JsonObject> layerNodes, string feed, string? group)
+        {
+            var previous = feed;
+            foreach (var node in layerNodes)
+            {
+                if (node["class_name"]?.GetValue<string>() == "InputLayer")
+                {
+                    aliases[LayerName(node)] = previous;
+                    continue;
+                }
+
+                previous = Add(node, [previous], group);
+            }
+
+            return previous;
+        }
+
+        public KerasModelSpec Build(string name, string output)
+        {
+            // Keras lists layers in a valid order; sorting again (stable) also accepts a file that does not.
+            var order = new List<int>();
+            var placed = new HashSet<string>(StringComparer.Ordinal);
+            var remaining = Enumerable.Range(0, layers.Count).ToList();
+            while (remaining.Count > 0)
+            {
+                var ready = remaining.FirstOrDefault(i => inbound[i].All(placed.Contains), -1);
+                if (ready < 0)
+                {
+                    var stuck = layers[remaining[0]];
+                    throw new InvalidDataException($"Layer '{stuck.Name}' takes its input from {string.Join(", ", inbound[remaining[0]].Select(f => $"'{f}'"))}, which no layer of the model produces (or the graph has a cycle).");
+                }
+
+                order.Add(ready);
+                placed.Add(layers[ready].Name);
+                remaining.Remove(ready);
+            }
+
+            if (layers[order[^1]].Name != output)
+            {
+                throw new InvalidDataException($"The model's output '{output}' is not the layer every other one leads to: only models with one output can be read.");
+            }
+
+            return new KerasModelSpec(name, order.Select(i => layers[i]).ToList(), order.Select(i => inbound[i]).ToList(), weightGroups);
+        }
+
+        private string Add(JsonObject node, IReadOnlyList<string> from, string? group)
+        {
+            var className = node["class_name"]?.GetValue<string>();
+            var name = LayerName(node);
+            if (node["inbound_nodes"] is JsonArray { Count: > 1 })
+            {
+                throw new InvalidDataException($"Layer '{name}' is called more than once (a shared layer), which is not supported.");
+            }
+
+            var feeds = from.Select(Resolve).ToList();
+            if (className is "Sequential" or "Functional" or "Model")
+            {
+                if (feeds.Count != 1)
+                {
+                    throw new InvalidDataException($"Nested model '{name}' takes {feeds.Count} inputs: only nested models with one input can be read.");
+                }
+
+                // A nested model's weights live in its own group, whatever depth it is at.
+                var nestedGroup = group ?? name;
+                aliases[name] = className == "Sequential"
+                    ? AddSequential(node["config"], feeds[0], nestedGroup)
+                    : AddFunctional(node["config"] as JsonObject ?? throw new InvalidDataException($"Nested model '{name}' has no config."), feeds[0], nestedGroup);
+                return aliases[name];
+            }
+
+            var layer = ParseLayer(node);
+            layers.Add(layer);
+            inbound.Add(layer is InputLayerSpec ? [] : feeds);
+            if (group is not null)
+            {
+                weightGroups[layer.Name] = group;
+            }
+
+            return layer.Name;
+        }
+
+        private string Resolve(string name) => aliases.TryGetValue(name, out var real) ? Resolve(real) : name;
+
+        private static string LayerName(JsonObject node) =>
+            node["name"]?.GetValue<string>() ?? node["config"]?["name"]?.GetValue<string>() ?? throw new InvalidDataException("A layer has no name.");
     }
 
     /// <summary>The layers feeding a Functional model's layer: Keras 2 <c>[[["name", 0, 0, {}], ...]]</c> or Keras 3 <c>[{"args": [{"config": {"keras_history": ["name", 0, 0]}}]}]</c>.</summary>
@@ -164,28 +327,48 @@ public static class KerasConfig
             "Dropout" => new DropoutSpec(name, reader.Float("rate")),
             "Flatten" => reader.Flatten(),
             "Dense" => new DenseSpec(name, reader.Int("units"), reader.Activation(), reader.Bool("use_bias", true)),
+            "Reshape" => new ReshapeSpec(name, reader.Ints("target_shape")),
+            "ZeroPadding2D" => reader.ZeroPadding2D(),
+            "Add" or "Subtract" or "Multiply" or "Average" or "Maximum" or "Minimum" => new MergeSpec(name, Enum.Parse<MergeKind>(className)),
+            "Concatenate" => new MergeSpec(name, MergeKind.Concatenate, reader.Int("axis", -1)),
             _ => throw new InvalidDataException(
                 $"Unsupported Keras layer '{className}' (layer '{name}'). Supported: {string.Join(", ", SupportedLayers)}."),
         };
     }
 
-    /// <summary>Writes the model config as Keras 2 (tf.keras) writes it, so Python Keras loads it back.</summary>
+    /// <summary>
+    /// Writes the model config as Keras 2 (tf.keras) writes it, so Python Keras loads it back: a chain
+    /// as a Sequential model, any other graph as a Functional one (nested models written inline).
+    /// </summary>
     public static string Write(KerasModelSpec spec)
     {
         var layers = new JsonArray();
-        foreach (var layer in spec.Layers)
+        foreach (var traced in spec.Traced)
         {
-            layers.Add(new JsonObject
+            var layer = new JsonObject
             {
-                ["class_name"] = layer.ClassName,
-                ["config"] = LayerConfig(layer),
-            });
+                ["class_name"] = traced.Layer.ClassName,
+                ["config"] = LayerConfig(traced.Layer),
+            };
+            if (!spec.IsChain)
+            {
+                layer["name"] = traced.Layer.Name;
+                layer["inbound_nodes"] = traced.From.Count == 0
+                    ? new JsonArray()
+                    : new JsonArray(new JsonArray(traced.From.Select(f => (JsonNode)new JsonArray(f, 0, 0, new JsonObject())).ToArray()));
+            }
+
+            layers.Add(layer);
         }
 
+        JsonArray Tensor(string name) => new(new JsonArray(name, 0, 0));
+        var config = spec.IsChain
+            ? new JsonObject { ["name"] = spec.Name, ["layers"] = layers }
+            : new JsonObject { ["name"] = spec.Name, ["layers"] = layers, ["input_layers"] = Tensor(spec.Layers[0].Name), ["output_layers"] = Tensor(spec.Layers[^1].Name) };
         var root = new JsonObject
         {
-            ["class_name"] = "Sequential",
-            ["config"] = new JsonObject { ["name"] = spec.Name, ["layers"] = layers },
+            ["class_name"] = spec.IsChain ? "Sequential" : "Functional",
+            ["config"] = config,
             ["keras_version"] = KerasVersion,
             ["backend"] = "tensorflow",
         };
@@ -302,6 +485,18 @@ public static class KerasConfig
                 config["units"] = dense.Units;
                 AddActivationAndBias(config, dense.Activation, dense.UseBias);
                 AddInitializers(config, "kernel");
+                break;
+            case ReshapeSpec reshape:
+                config["target_shape"] = new JsonArray(reshape.Target.Select(d => (JsonNode)d).ToArray());
+                break;
+            case ZeroPadding2DSpec pad:
+                config["padding"] = new JsonArray(Pair(pad.Top, pad.Bottom), Pair(pad.Left, pad.Right));
+                config["data_format"] = "channels_last";
+                break;
+            case MergeSpec { Kind: MergeKind.Concatenate } concatenate:
+                config["axis"] = concatenate.Axis;
+                break;
+            case MergeSpec:
                 break;
             default:
                 throw new InvalidDataException($"Cannot write layer '{layer.Name}' of class {layer.ClassName}.");
@@ -430,6 +625,24 @@ public static class KerasConfig
             float? maxValue = config["max_value"] is null ? null : Float("max_value");
             return new ReLUSpec(name, maxValue, Float("negative_slope", 0));
         }
+
+        public ZeroPadding2DSpec ZeroPadding2D()
+        {
+            RequireChannelsLast();
+            return config["padding"] switch
+            {
+                null => new ZeroPadding2DSpec(name, 1, 1, 1, 1),
+                JsonValue all => new ZeroPadding2DSpec(name, all.GetValue<int>(), all.GetValue<int>(), all.GetValue<int>(), all.GetValue<int>()),
+                JsonArray { Count: 2 } pair when pair[0] is JsonValue => new ZeroPadding2DSpec(name, pair[0]!.GetValue<int>(), pair[0]!.GetValue<int>(), pair[1]!.GetValue<int>(), pair[1]!.GetValue<int>()),
+                JsonArray { Count: 2 } pairs when pairs[0] is JsonArray { Count: 2 } rows && pairs[1] is JsonArray { Count: 2 } columns =>
+                    new ZeroPadding2DSpec(name, rows[0]!.GetValue<int>(), rows[1]!.GetValue<int>(), columns[0]!.GetValue<int>(), columns[1]!.GetValue<int>()),
+                var other => throw Error($"has an invalid 'padding': {other.ToJsonString()}"),
+            };
+        }
+
+        public int[] Ints(string key) => config[key] is JsonArray values
+            ? values.Select(v => v?.GetValue<int>() ?? throw Error($"has an unknown dimension in '{key}'")).ToArray()
+            : throw Error($"has no '{key}' list");
 
         public FlattenSpec Flatten()
         {

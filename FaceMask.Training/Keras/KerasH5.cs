@@ -93,6 +93,12 @@ public static class KerasH5
             var weights = new Dictionary<string, IReadOnlyDictionary<string, WeightTensor>>();
             foreach (var (layer, expected) in spec.WeightedLayers())
             {
+                if (spec.WeightGroups.TryGetValue(layer.Name, out var nested))
+                {
+                    weights[layer.Name] = ReadNested(path, weightsRoot, layersInFile, nested, layer.Name, expected);
+                    continue;
+                }
+
                 if (!layersInFile.Contains(layer.Name) || !weightsRoot.LinkExists(layer.Name))
                 {
                     throw new InvalidDataException($"'{path}' has no weights for layer '{layer.Name}'.");
@@ -113,6 +119,27 @@ public static class KerasH5
 
             return new KerasModel(spec, weights);
         }
+    }
+
+    /// <summary>
+    /// A nested model's layer: its weights are listed in the nested model's group as
+    /// <c>layer/weight:0</c> (all trainable ones first, so not in the layer's order); matched by name.
+    /// </summary>
+    private static Dictionary<string, WeightTensor> ReadNested(string path, IH5Group weightsRoot, HashSet<string> layersInFile, string group, string layer, IReadOnlyList<WeightSpec> expected)
+    {
+        if (!layersInFile.Contains(group) || !weightsRoot.LinkExists(group))
+        {
+            throw new InvalidDataException($"'{path}' has no weights for nested model '{group}'.");
+        }
+
+        var nested = weightsRoot.Group(group);
+        var names = ReadStrings(nested, "weight_names").Where(n => n.Split('/') is { Length: >= 2 } parts && parts[^2] == layer).ToList();
+        return expected.ToDictionary(w => w.Name, w =>
+        {
+            var name = names.FirstOrDefault(n => n.Split('/')[^1].Split(':')[0] == w.Name)
+                ?? throw new InvalidDataException($"'{path}' has no weight '{w.Name}' for layer '{layer}' of nested model '{group}'.");
+            return ReadTensor(nested, name);
+        });
     }
 
     private static WeightTensor ReadTensor(IH5Group layerGroup, string weightName)

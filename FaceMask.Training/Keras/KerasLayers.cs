@@ -70,6 +70,11 @@ public abstract record KerasLayer(string Name)
 
     public abstract LayerShape OutputShape(LayerShape input);
 
+    /// <summary>The output shape for the tensors a Functional graph feeds in: one, unless the layer merges several.</summary>
+    public virtual LayerShape OutputShape(IReadOnlyList<LayerShape> inputs) => inputs.Count == 1
+        ? OutputShape(inputs[0])
+        : throw Invalid(Name, $"takes one input, not {inputs.Count}");
+
     public virtual IReadOnlyList<WeightSpec> Weights(LayerShape input) => [];
 
     /// <summary>Multiply-accumulates per sample (an inference cost estimate; activations and pooling count one op per element).</summary>
@@ -283,4 +288,99 @@ public sealed record DenseSpec(string Name, int Units, Activation Activation, bo
     ];
 
     public override long MultiplyAccumulates(LayerShape input) => (long)input.Channels * Units;
+}
+
+/// <summary>Keras merge layers: element-wise ones and <c>Concatenate</c>.</summary>
+public enum MergeKind
+{
+    Add,
+    Subtract,
+    Multiply,
+    Average,
+    Maximum,
+    Minimum,
+    Concatenate,
+}
+
+/// <summary>
+/// A merge of two or more tensors: element-wise with Keras' broadcasting (a dimension of 1 stretches,
+/// as a squeeze-and-excitation <c>Multiply</c> needs), or <c>Concatenate</c> along the last (channels) axis.
+/// </summary>
+public sealed record MergeSpec(string Name, MergeKind Kind, int Axis = -1) : KerasLayer(Name)
+{
+    public override string ClassName => Kind.ToString();
+
+    public override LayerShape OutputShape(LayerShape input) => throw Invalid(Name, $"{ClassName} merges two or more inputs, not one");
+
+    public override LayerShape OutputShape(IReadOnlyList<LayerShape> inputs)
+    {
+        if (inputs.Count < 2 || (Kind == MergeKind.Subtract && inputs.Count != 2))
+        {
+            throw Invalid(Name, $"{ClassName} takes {(Kind == MergeKind.Subtract ? "exactly two" : "two or more")} inputs, not {inputs.Count}");
+        }
+
+        if (inputs.Any(i => i.Dims.Length != inputs[0].Dims.Length))
+        {
+            throw Invalid(Name, $"cannot merge inputs of different ranks: {string.Join(", ", inputs)}");
+        }
+
+        // Keras counts the batch axis: -1, or the rank, is the last (channels or features) axis.
+        if (Kind == MergeKind.Concatenate && Axis != -1 && Axis != inputs[0].Dims.Length)
+        {
+            throw Invalid(Name, $"concatenates along axis {Axis}; only the last axis (-1) is supported");
+        }
+
+        var dims = inputs[0].Dims.ToArray();
+        for (var axis = 0; axis < dims.Length; axis++)
+        {
+            if (Kind == MergeKind.Concatenate && axis == dims.Length - 1)
+            {
+                dims[axis] = inputs.Sum(i => i.Dims[axis]);
+                continue;
+            }
+
+            foreach (var input in inputs.Skip(1))
+            {
+                var (a, b) = (dims[axis], input.Dims[axis]);
+                dims[axis] = a == b || b == 1 ? a
+                    : a == 1 && Kind != MergeKind.Concatenate ? b
+                    : throw Invalid(Name, $"cannot {(Kind == MergeKind.Concatenate ? "concatenate" : "merge")} inputs of shapes {string.Join(", ", inputs)}");
+            }
+        }
+
+        return new LayerShape(dims);
+    }
+
+    public override long MultiplyAccumulates(LayerShape input) => Kind == MergeKind.Concatenate ? 0 : input.Elements;
+}
+
+/// <summary><c>ZeroPadding2D</c>: zero rows above and below, zero columns left and right.</summary>
+public sealed record ZeroPadding2DSpec(string Name, int Top, int Bottom, int Left, int Right) : KerasLayer(Name)
+{
+    public override string ClassName => "ZeroPadding2D";
+
+    public override LayerShape OutputShape(LayerShape input) => LayerShape.Image(input.Height + Top + Bottom, input.Width + Left + Right, input.Channels);
+}
+
+/// <summary><c>Reshape</c> to a target shape (without the batch axis, channels-last, one dimension may be -1), in Keras' row-major order.</summary>
+public sealed record ReshapeSpec(string Name, int[] Target) : KerasLayer(Name)
+{
+    public override string ClassName => "Reshape";
+
+    public override LayerShape OutputShape(LayerShape input)
+    {
+        var known = Target.Where(d => d != -1).Aggregate(1, (a, b) => a * b);
+        var unknown = Target.Count(d => d == -1);
+        if (Target.Length is not (1 or 3) || unknown > 1 || Target.Any(d => d is 0 or < -1) || known == 0
+            || (unknown == 0 ? known != input.Elements : input.Elements % known != 0))
+        {
+            throw Invalid(Name, $"cannot reshape {input} to ({string.Join(", ", Target)}): only to (features) or (height, width, channels) of as many elements");
+        }
+
+        return new LayerShape(Target.Select(d => d == -1 ? input.Elements / known : d).ToArray());
+    }
+
+    public bool Equals(ReshapeSpec? other) => other is not null && Name == other.Name && Target.SequenceEqual(other.Target);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Target.Length);
 }

@@ -25,18 +25,19 @@ public static class KerasOnnxConverter
         var graph = new GraphBuilder(model);
         var spec = model.Spec;
         var inputShape = spec.InputShape;
-        var current = InputName;
-        var nchw = false;
-        if (inputShape.IsImage)
+        var tensors = new Dictionary<string, (string Name, bool Nchw)>(StringComparer.Ordinal)
         {
-            current = graph.Node("Transpose", [current], "to_nchw", ("perm", new long[] { 0, 3, 1, 2 }));
-            nchw = true;
+            [spec.Layers[0].Name] = inputShape.IsImage ? (graph.Node("Transpose", [InputName], "to_nchw", ("perm", new long[] { 0, 3, 1, 2 })), true) : (InputName, false),
+        };
+        foreach (var traced in spec.Traced.Skip(1))
+        {
+            var inputs = traced.From.Select(f => tensors[f]).ToList();
+            tensors[traced.Layer.Name] = traced.Layer is MergeSpec merge
+                ? graph.Merge(merge, inputs)
+                : graph.Layer(traced, inputs[0].Name, inputs[0].Nchw);
         }
 
-        foreach (var traced in spec.Traced.Where(t => t.Layer is not InputLayerSpec))
-        {
-            (current, nchw) = graph.Layer(traced, current, nchw);
-        }
+        var (current, nchw) = tensors[spec.Layers[^1].Name];
 
         if (nchw)
         {
@@ -100,9 +101,47 @@ public static class KerasOnnxConverter
                 ReLUSpec relu => (Relu(name, x, relu), nchw),
                 DropoutSpec => (x, nchw), // inference: identity
                 FlattenSpec => (Node("Flatten", [nchw ? Node("Transpose", [x], $"{name}/to_nhwc", ("perm", new long[] { 0, 2, 3, 1 })) : x], name, ("axis", 1L)), false),
+                ZeroPadding2DSpec pad => (Node("Pad", [x, Int64s($"{name}/pads", [0, 0, pad.Top, pad.Left, 0, 0, pad.Bottom, pad.Right])], name), nchw),
+                ReshapeSpec => Reshape(name, x, nchw, traced.Output),
                 DenseSpec dense => (Activate(Node("Gemm", [x, Weight(name, "kernel"), .. dense.UseBias ? [Weight(name, "bias")] : Array.Empty<string>()], $"{name}/gemm"), dense.Activation, name), false),
                 _ => throw new InvalidDataException($"Layer '{name}' ({layer.ClassName}) has no ONNX builder."),
             };
+        }
+
+        /// <summary>Element-wise merges broadcast as Keras does (both layouts agree: images are NCHW here, vectors as they are); Concatenate joins channels or features, axis 1 either way.</summary>
+        public (string Output, bool Nchw) Merge(MergeSpec merge, List<(string Name, bool Nchw)> inputs)
+        {
+            var names = inputs.Select(i => i.Name).ToArray();
+            var output = merge.Kind switch
+            {
+                MergeKind.Add => Node("Sum", names, merge.Name),
+                MergeKind.Subtract => Node("Sub", names, merge.Name),
+                MergeKind.Multiply => names.Skip(1).Select((n, i) => (n, i)).Aggregate(names[0], (product, next) =>
+                    Node("Mul", [product, next.n], next.i == names.Length - 2 ? merge.Name : $"{merge.Name}/mul{next.i}")),
+                MergeKind.Average => Node("Mean", names, merge.Name),
+                MergeKind.Maximum => Node("Max", names, merge.Name),
+                MergeKind.Minimum => Node("Min", names, merge.Name),
+                MergeKind.Concatenate => Node("Concat", names, merge.Name, ("axis", 1L)),
+                _ => throw new ArgumentOutOfRangeException(nameof(merge)),
+            };
+            return (output, inputs[0].Nchw);
+        }
+
+        /// <summary>Keras reshapes in NHWC row-major order: back to NHWC first, and an image result to NCHW again.</summary>
+        private (string Output, bool Nchw) Reshape(string name, string x, bool nchw, LayerShape target)
+        {
+            var nhwc = nchw ? Node("Transpose", [x], $"{name}/to_nhwc", ("perm", new long[] { 0, 2, 3, 1 })) : x;
+            var reshaped = Node("Reshape", [nhwc, Int64s($"{name}/shape", [-1, .. target.Dims.Select(d => (long)d)])], target.IsImage ? $"{name}/nhwc" : name);
+            return target.IsImage ? (Node("Transpose", [reshaped], name, ("perm", new long[] { 0, 3, 1, 2 })), true) : (reshaped, false);
+        }
+
+        private string Int64s(string name, long[] values)
+        {
+            var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+            tensor.Dims.Add(values.Length);
+            tensor.Int64Data.AddRange(values);
+            Initializers.Add(tensor);
+            return name;
         }
 
         /// <summary>Adds a node; returns the name of its (single) output.</summary>

@@ -32,6 +32,9 @@ public sealed class TorchKerasModel : nn.Module<Tensor, Tensor>
                 DropoutSpec dropout => new DropoutLayer(dropout),
                 FlattenSpec flatten => new FlattenLayer(flatten),
                 DenseSpec dense => new DenseLayer(dense, traced.Input),
+                MergeSpec merge => new MergeLayer(merge),
+                ZeroPadding2DSpec pad => new ZeroPaddingLayer(pad),
+                ReshapeSpec reshape => new ReshapeLayer(reshape, traced.Output),
                 _ => throw new InvalidDataException($"Layer '{traced.Layer.Name}' ({traced.Layer.ClassName}) has no TorchSharp builder."),
             });
         }
@@ -65,31 +68,32 @@ public sealed class TorchKerasModel : nn.Module<Tensor, Tensor>
     /// The scores before the final softmax, for a numerically sound cross-entropy loss. The model
     /// must end in a softmax (a Dense layer with softmax activation, or a softmax activation layer).
     /// </summary>
-    public Tensor ForwardLogits(Tensor input)
-    {
-        var x = input.dim() == 4 ? input.permute(0, 3, 1, 2) : input;
-        for (var i = 0; i < layers.Count - 1; i++)
-        {
-            x = layers[i].forward(x);
-        }
-
-        return layers[^1] switch
-        {
-            DenseLayer dense when dense.Activation == Activation.Softmax => dense.Linear(x),
-            ActivationLayer activation when activation.Activation == Activation.Softmax => x,
-            var last => throw new InvalidOperationException($"The model must end in a softmax to be trained as a classifier; its last layer '{last.GetName()}' does not."),
-        };
-    }
+    public Tensor ForwardLogits(Tensor input) => Run(input, logits: true);
 
     /// <summary>Runs an NHWC batch (or a (batch, features) one for vector-input models).</summary>
     public override Tensor forward(Tensor input)
     {
-        var x = input.dim() == 4 ? input.permute(0, 3, 1, 2) : input;
-        foreach (var layer in layers)
-        {
-            x = layer.forward(x);
-        }
-
+        var x = Run(input, logits: false);
         return x.dim() == 4 ? x.permute(0, 2, 3, 1) : x;
     }
+
+    /// <summary>Each layer on the tensors of the layers feeding it, in the spec's order; the last one's output.</summary>
+    private Tensor Run(Tensor input, bool logits)
+    {
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [Spec.Layers[0].Name] = input.dim() == 4 ? input.permute(0, 3, 1, 2) : input };
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var inputs = Spec.Traced[i + 1].From.Select(f => tensors[f]).ToList();
+            tensors[Spec.Traced[i + 1].Layer.Name] = i < layers.Count - 1 || !logits ? layers[i].Forward(inputs) : Logits(layers[i], inputs);
+        }
+
+        return tensors[Spec.Layers[^1].Name];
+    }
+
+    private static Tensor Logits(KerasTorchLayer last, List<Tensor> inputs) => last switch
+    {
+        DenseLayer dense when dense.Activation == Activation.Softmax => dense.Linear(inputs.Single()),
+        ActivationLayer activation when activation.Activation == Activation.Softmax => inputs.Single(),
+        _ => throw new InvalidOperationException($"The model must end in a softmax to be trained as a classifier; its last layer '{last.GetName()}' does not."),
+    };
 }

@@ -23,6 +23,9 @@ internal abstract class KerasTorchLayer(string name) : nn.Module<Tensor, Tensor>
     /// <summary>This module's weights in Keras layout and Keras order.</summary>
     public virtual IReadOnlyDictionary<string, WeightTensor> Export() => new Dictionary<string, WeightTensor>();
 
+    /// <summary>The layer on the tensors a graph feeds it: one, unless it merges several (<see cref="MergeLayer"/>).</summary>
+    public virtual Tensor Forward(IReadOnlyList<Tensor> inputs) => forward(inputs.Single());
+
     protected static Tensor FromKeras(WeightTensor weight) =>
         tensor(weight.Data, weight.Shape.Select(d => (long)d).ToArray());
 
@@ -325,6 +328,40 @@ internal sealed class ReLULayer(ReLUSpec spec) : KerasTorchLayer(spec.Name)
 internal sealed class DropoutLayer(DropoutSpec spec) : KerasTorchLayer(spec.Name)
 {
     public override Tensor forward(Tensor x) => F.dropout(x, spec.Rate, training);
+}
+
+/// <summary>Keras merges on NCHW images or vectors: element-wise with broadcasting, or concatenated along channels (features), axis 1 either way.</summary>
+internal sealed class MergeLayer(MergeSpec spec) : KerasTorchLayer(spec.Name)
+{
+    public override Tensor forward(Tensor x) => throw new InvalidOperationException($"Layer '{spec.Name}' merges several inputs.");
+
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => spec.Kind switch
+    {
+        MergeKind.Add => inputs.Skip(1).Aggregate(inputs[0], (sum, x) => sum + x),
+        MergeKind.Subtract => inputs[0] - inputs[1],
+        MergeKind.Multiply => inputs.Skip(1).Aggregate(inputs[0], (product, x) => product * x),
+        MergeKind.Average => inputs.Skip(1).Aggregate(inputs[0], (sum, x) => sum + x) / inputs.Count,
+        MergeKind.Maximum => inputs.Skip(1).Aggregate(inputs[0], maximum),
+        MergeKind.Minimum => inputs.Skip(1).Aggregate(inputs[0], minimum),
+        MergeKind.Concatenate => cat(inputs.ToArray(), 1),
+        _ => throw new ArgumentOutOfRangeException(nameof(inputs)),
+    };
+}
+
+internal sealed class ZeroPaddingLayer(ZeroPadding2DSpec spec) : KerasTorchLayer(spec.Name)
+{
+    public override Tensor forward(Tensor x) => F.pad(x, [spec.Left, spec.Right, spec.Top, spec.Bottom]);
+}
+
+/// <summary>Reshapes in NHWC row-major order, as Keras does; an image result goes back to NCHW.</summary>
+internal sealed class ReshapeLayer(ReshapeSpec spec, LayerShape output) : KerasTorchLayer(spec.Name)
+{
+    public override Tensor forward(Tensor x)
+    {
+        var nhwc = x.dim() == 4 ? x.permute(0, 2, 3, 1) : x;
+        var reshaped = nhwc.reshape([-1, .. output.Dims.Select(d => (long)d)]);
+        return output.IsImage ? reshaped.permute(0, 3, 1, 2) : reshaped;
+    }
 }
 
 /// <summary>Flattens in NHWC order, as Keras does, so Dense kernels need no reordering.</summary>

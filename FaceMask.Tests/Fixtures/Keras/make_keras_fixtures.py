@@ -9,7 +9,7 @@ epsilon added to the variance). Needs Debian's python3-h5py and python3-numpy.
     python3 FaceMask.Tests/Fixtures/Keras/make_keras_fixtures.py
 
 Files written next to this script:
-  <name>.h5    the model, in one of two string styles (see STYLES)
+  <name>.h5    the model, in one of two string styles (see STYLES), or a graph (GRAPH_STYLES, NESTED)
   <name>.json  {"input_shape", "input", "output_shape", "output"} for a random batch
 """
 import json
@@ -131,6 +131,38 @@ def forward(layers, weights, x):
     return x
 
 
+MERGES = {
+    "Add": lambda xs: sum(xs[1:], xs[0]),
+    "Subtract": lambda xs: xs[0] - xs[1],
+    "Multiply": lambda xs: np.prod(np.broadcast_arrays(*xs), axis=0),
+    "Average": lambda xs: sum(xs[1:], xs[0]) / len(xs),
+    "Maximum": lambda xs: np.maximum.reduce(np.broadcast_arrays(*xs)),
+    "Minimum": lambda xs: np.minimum.reduce(np.broadcast_arrays(*xs)),
+    "Concatenate": lambda xs: np.concatenate(xs, axis=-1),
+}
+
+
+def forward_node(cls, cfg, weights, inputs):
+    """One layer of a graph on the tensors feeding it."""
+    if cls in MERGES:
+        return MERGES[cls](inputs)
+    x = inputs[0]
+    if cls == "ZeroPadding2D":
+        (top, bottom), (left, right) = cfg["padding"]
+        return np.pad(x, [(0, 0), (top, bottom), (left, right), (0, 0)])
+    if cls == "Reshape":
+        return x.reshape([x.shape[0]] + list(cfg["target_shape"]))
+    return forward([(cls, cfg)], weights, x)
+
+
+def forward_graph(nodes, weights, x, input_name="input"):
+    """nodes: (class, config, inbound names) in order after the InputLayer; returns the last one's output."""
+    tensors = {input_name: x}
+    for cls, cfg, inbound in nodes:
+        tensors[cfg["name"]] = forward_node(cls, cfg, weights, [tensors[n] for n in inbound])
+    return tensors[nodes[-1][1]["name"]]
+
+
 # ---------------------------------------------------------------- models
 
 def conv(name, filters, kernel, strides, padding, activation="linear", use_bias=True):
@@ -184,6 +216,39 @@ MODELS = {
     ),
 }
 
+# Graphs: (class, config, inbound layer names); "input" is the InputLayer.
+GRAPHS = {
+    # A residual block, a squeeze-and-excitation gate and a concatenation: every merge and reshaping layer.
+    "residual_graph": (
+        [10, 9, 3],
+        [
+            ("Rescaling", dict(name="rescale", scale=1 / 127.5, offset=-1.0), ["input"]),
+            conv("stem", 6, [3, 3], [1, 1], "same", "relu") + (["rescale"],),
+            ("DepthwiseConv2D", dict(name="dw", kernel_size=[3, 3], strides=[1, 1], padding="same", depth_multiplier=1,
+                                     data_format="channels_last", dilation_rate=[1, 1], activation="linear", use_bias=True), ["stem"]),
+            ("BatchNormalization", dict(name="dw_bn", axis=[3], momentum=0.99, epsilon=0.001, center=True, scale=True), ["dw"]),
+            ("ReLU", dict(name="dw_relu6", max_value=6.0, negative_slope=0.0, threshold=0.0), ["dw_bn"]),
+            ("Add", dict(name="skip"), ["stem", "dw_relu6"]),
+            ("ZeroPadding2D", dict(name="pad", padding=[[1, 0], [0, 1]], data_format="channels_last"), ["skip"]),
+            conv("down", 8, [3, 3], [2, 2], "valid", "relu") + (["pad"],),
+            ("GlobalAveragePooling2D", dict(name="se_pool", data_format="channels_last", keepdims=False), ["down"]),
+            ("Reshape", dict(name="se_reshape", target_shape=[1, 1, 8]), ["se_pool"]),
+            conv("se_reduce", 2, [1, 1], [1, 1], "valid", "relu") + (["se_reshape"],),
+            conv("se_expand", 8, [1, 1], [1, 1], "valid", "sigmoid") + (["se_reduce"],),
+            ("Multiply", dict(name="se_scale"), ["down", "se_expand"]),
+            ("SeparableConv2D", dict(name="side", filters=4, kernel_size=[3, 3], strides=[1, 1], padding="same", depth_multiplier=1,
+                                     data_format="channels_last", dilation_rate=[1, 1], activation="linear", use_bias=True), ["down"]),
+            ("Concatenate", dict(name="join", axis=-1), ["se_scale", "side"]),
+            ("GlobalMaxPooling2D", dict(name="pool", data_format="channels_last", keepdims=False), ["join"]),
+            ("Dense", dict(name="out", units=3, activation="softmax", use_bias=True), ["pool"]),
+        ],
+    ),
+}
+
+# Models nested as a layer: (graph, head layers after it). Written as Teachable Machine does: a
+# Sequential whose first layer is the graph as a Functional model; the graph's weights under its group.
+NESTED = {"nested_functional": ("residual_graph", "trunk")}
+
 # (string style, weight-name suffix, split layer_names into layer_names0/1, config: "sequential",
 # "keras22" (a bare layer list), "functional2" or "functional3" (a Functional chain, Keras 2 or Keras 3 inbound_nodes))
 STYLES = {
@@ -194,6 +259,111 @@ STYLES = {
     "every_layer_functional_keras2": ("every_layer", "vlen", ":0", False, "functional2"),
     "every_layer_functional_keras3": ("every_layer", "vlen", "", False, "functional3"),
 }
+
+
+GRAPH_STYLES = {
+    "residual_graph_keras2": ("residual_graph", False),
+    "residual_graph_keras3": ("residual_graph", True),
+}
+
+
+def graph_json(input_shape, nodes, keras3):
+    """A Functional config of a graph (Keras 2 or Keras 3 inbound_nodes)."""
+    def tensor(name):
+        return {"class_name": "__keras_tensor__", "config": {"shape": None, "dtype": "float32", "keras_history": [name, 0, 0]}}
+    shape_key = "batch_shape" if keras3 else "batch_input_shape"
+    layers = [{"class_name": "InputLayer", "name": "input", "config": {"name": "input", shape_key: [None] + input_shape, "dtype": "float32"}, "inbound_nodes": []}]
+    for cls, cfg, inbound in nodes:
+        if keras3:
+            args = [tensor(n) for n in inbound]
+            calls = [{"args": [args if len(args) > 1 else args[0]], "kwargs": {}}]
+        else:
+            calls = [[[n, 0, 0, {}] for n in inbound]]
+        layers.append({"class_name": cls, "name": cfg["name"], "config": dict(cfg), "inbound_nodes": calls})
+    ends = (["input", 0, 0], [nodes[-1][1]["name"], 0, 0])
+    inputs, outputs = ends if keras3 else ([ends[0]], [ends[1]])
+    return {"class_name": "Functional", "config": {"name": "graph", "layers": layers, "input_layers": inputs, "output_layers": outputs}}
+
+
+def make_graph_weights(rng, input_shape, nodes):
+    """Random weights for a graph; each layer's input channels from running the graph so far."""
+    weights, tensors = {}, {}
+    x = np.zeros([1] + input_shape, dtype=np.float64)
+    for cls, cfg, inbound in nodes:
+        inputs = [tensors[n] if n != "input" else x for n in inbound]
+        if cls in WEIGHTS:
+            weights[cfg["name"]] = random_weights(rng, WEIGHTS[cls](cfg, inputs[0].shape[-1]))
+        tensors[cfg["name"]] = forward_node(cls, cfg, weights, inputs)
+    return weights
+
+
+def random_weights(rng, shapes):
+    w = {}
+    for name, shape in shapes:
+        value = rng.normal(0, 0.5, shape)
+        if name == "moving_variance":
+            value = rng.uniform(0.5, 2.0, shape)
+        w[name] = value.astype(np.float32)
+    return w
+
+
+def write_graph(path, config, groups):
+    """groups: (group name, [(layer name, {weight: value})]) in layer_names order; a nested model's weights in its one group."""
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = json.dumps(config)
+        f.attrs["keras_version"] = "2.15.0"
+        f.attrs["backend"] = "tensorflow"
+        g = f.create_group("model_weights")
+        g.attrs["layer_names"] = strings([name for name, _ in groups], "vlen")
+        for group_name, layers in groups:
+            lg = g.create_group(group_name)
+            # Keras lists a nested model's trainable weights before its non-trainable ones (the moving statistics).
+            entries = [(f"{layer}/{n}:0", v) for layer, w in layers for n, v in w.items() if not n.startswith("moving")]
+            entries += [(f"{layer}/{n}:0", v) for layer, w in layers for n, v in w.items() if n.startswith("moving")]
+            lg.attrs["weight_names"] = strings([n for n, _ in entries], "vlen") if entries else np.asarray([])
+            for full, value in entries:
+                lg.create_dataset(full, data=value)
+
+
+def fixture_graph(rng, graph):
+    input_shape, nodes = GRAPHS[graph]
+    weights = make_graph_weights(rng, input_shape, nodes)
+    x = rng.uniform(0, 255, [2] + input_shape).astype(np.float32)
+    y = forward_graph(nodes, {k: {n: v.astype(np.float64) for n, v in w.items()} for k, w in weights.items()}, x.astype(np.float64))
+    return input_shape, nodes, weights, x, y
+
+
+def save_reference(fixture, x, y):
+    with open(os.path.join(HERE, fixture + ".json"), "w") as f:
+        json.dump({"input_shape": list(x.shape), "input": x.ravel().tolist(), "output_shape": list(y.shape), "output": y.ravel().tolist()}, f)
+
+
+def main_graphs():
+    for fixture, (graph, keras3) in GRAPH_STYLES.items():
+        rng = np.random.default_rng(sum(map(ord, fixture)))
+        input_shape, nodes, weights, x, y = fixture_graph(rng, graph)
+        groups = [(cfg["name"], [(cfg["name"], weights.get(cfg["name"], {}))]) for _, cfg, _ in nodes]
+        write_graph(os.path.join(HERE, fixture + ".h5"), graph_json(input_shape, nodes, keras3), groups)
+        save_reference(fixture, x, y)
+        print(f"{fixture}: {graph} as a Functional model, output {y.shape}")
+    for fixture, (graph, trunk) in NESTED.items():
+        rng = np.random.default_rng(sum(map(ord, fixture)))
+        input_shape, nodes, weights, x, _ = fixture_graph(rng, graph)
+        # The trunk is the graph up to its pooled features; a head of two Dense layers follows it.
+        trunk_nodes = nodes[:-2] + [("GlobalAveragePooling2D", dict(name="trunk_pool", data_format="channels_last", keepdims=False), ["join"])]
+        head = [("Dense", dict(name="head_hidden", units=5, activation="relu", use_bias=True)), ("Dense", dict(name="head_out", units=2, activation="softmax", use_bias=True))]
+        features = forward_graph(trunk_nodes, {k: {n: v.astype(np.float64) for n, v in w.items()} for k, w in weights.items()}, x.astype(np.float64))
+        head_weights = {cfg["name"]: random_weights(rng, WEIGHTS["Dense"](cfg, c)) for (_, cfg), c in zip(head, [features.shape[-1], 5])}
+        y = forward(head, {k: {n: v.astype(np.float64) for n, v in w.items()} for k, w in head_weights.items()}, features)
+        nested = graph_json(input_shape, trunk_nodes, keras3=False)
+        nested["config"]["name"] = trunk
+        nested["name"] = trunk
+        config = {"class_name": "Sequential", "config": {"name": "teachable", "layers": [nested] + [{"class_name": c, "config": dict(cfg)} for c, cfg in head]}}
+        groups = [(trunk, [(cfg["name"], weights[cfg["name"]]) for _, cfg, _ in trunk_nodes if cfg["name"] in weights])]
+        groups += [(cfg["name"], [(cfg["name"], head_weights[cfg["name"]])]) for _, cfg in head]
+        write_graph(os.path.join(HERE, fixture + ".h5"), config, groups)
+        save_reference(fixture, x, y)
+        print(f"{fixture}: {graph}'s trunk nested in a Sequential, output {y.shape}")
 
 
 def functional(layer_json, input_shape, keras3):
@@ -305,3 +475,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+    main_graphs()

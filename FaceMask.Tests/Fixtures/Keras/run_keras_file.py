@@ -12,7 +12,7 @@ import sys
 import h5py
 import numpy as np
 
-from make_keras_fixtures import forward
+from make_keras_fixtures import forward, forward_graph
 
 
 def text(value):
@@ -23,6 +23,10 @@ def main(path, input_path):
     with h5py.File(path, "r") as f:
         config = json.loads(text(f.attrs["model_config"]))
         layers = [(l["class_name"], l["config"]) for l in config["config"]["layers"]]
+        functional = config["class_name"] == "Functional"
+        if functional:  # Keras 2 inbound_nodes: [[["name", 0, 0, {}], ...]]
+            first = config["config"]["layers"][0]["config"]["name"]
+            nodes = [(l["class_name"], l["config"], [t[0] for t in l["inbound_nodes"][0]]) for l in config["config"]["layers"][1:]]
         group = f["model_weights"]
         weights = {}
         for name in [text(n) for n in group.attrs["layer_names"]]:
@@ -31,7 +35,7 @@ def main(path, input_path):
     with open(input_path) as f:
         data = json.load(f)
     x = np.array(data["input"], dtype=np.float64).reshape(data["input_shape"])
-    y = forward(layers, weights, x)
+    y = forward_graph(nodes, weights, x, first) if functional else forward(layers, weights, x)
     json.dump({"output_shape": list(y.shape), "output": y.ravel().tolist()}, sys.stdout)
 
 
