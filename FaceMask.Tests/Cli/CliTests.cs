@@ -114,23 +114,11 @@ public class CliTests
         }
 
         File.WriteAllText(directory.Combine("notes.txt"), "not a photo");
-        var output = new StringWriter();
-        var previous = Console.Out;
-        Console.SetOut(output);
-        int exitCode;
-        try
-        {
-            exitCode = await FaceMaskCli.RunAsync(["detect", "--model", Path.Combine(RepositoryPaths.Root, "models", "facemask-v2"), "--models", Path.Combine(RepositoryPaths.Root, "models"),
-                "--annotate", directory.Combine("annotated"), directory.Combine("scene.png"), directory.Combine("wall.png"), directory.Combine("notes.txt")]);
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
+        var (exitCode, output) = await CliCapture.RunAsync(["detect", "--model", Path.Combine(RepositoryPaths.Root, "models", "facemask-v2"), "--models", Path.Combine(RepositoryPaths.Root, "models"),
+            "--annotate", directory.Combine("annotated"), directory.Combine("scene.png"), directory.Combine("wall.png"), directory.Combine("notes.txt")]);
 
         Assert.Equal(CliConsole.BadInput, exitCode); // one input was not a photo
-        // Console.Out is process-wide: tests in other collections may log to it meanwhile, so keep this command's lines.
-        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("{\"file\":", StringComparison.Ordinal))
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("{\"file\":", StringComparison.Ordinal))
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(3, lines.Count);
         var faces = lines[0].GetProperty("faces").EnumerateArray().ToList();

@@ -90,7 +90,7 @@ public class OnnxAgreementTests
         return onnx.Run(input, count).SelectMany(row => row).ToArray();
     }
 
-    private static KerasModel RandomWeights(KerasModelSpec spec, int seed)
+    internal static KerasModel RandomWeights(KerasModelSpec spec, int seed)
     {
         var random = new Random(seed);
         var fresh = TrainingPipeline.FreshWeights(spec, seed);

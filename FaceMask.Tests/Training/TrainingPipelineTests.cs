@@ -158,20 +158,9 @@ public sealed class TrainingPipelineTests : IClassFixture<TrainingPipelineTests.
         var images = Directory.EnumerateFiles(Path.Combine(trained.Split, "test", "without_mask")).Take(2).ToList();
         var garbage = trained.Combine("garbage.jpg");
         File.WriteAllText(garbage, "not an image");
-        var output = new StringWriter();
-        var original = Console.Out;
-        Console.SetOut(output);
-        int exitCode;
-        try
-        {
-            exitCode = await FaceMaskCli.RunAsync(["predict", "--model", trained.ModelPath, images[0], images[1], garbage]);
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
+        var (exitCode, output) = await CliCapture.RunAsync(["predict", "--model", trained.ModelPath, images[0], images[1], garbage]);
 
-        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("{\"file\":", StringComparison.Ordinal)).ToArray();
         Assert.Equal(3, lines.Length);
         Assert.Equal(CliConsole.BadInput, exitCode);
         using var first = JsonDocument.Parse(lines[0]);

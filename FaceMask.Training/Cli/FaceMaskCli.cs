@@ -21,6 +21,7 @@ public static class FaceMaskCli
             DetectCommand.Create(),
             EvaluateDetectionCommand.Create(),
             ExportOnnxCommand.Create(),
+            ImportKerasCommand.Create(),
             BenchmarkCommand.Create(),
         };
 

@@ -27,7 +27,7 @@ public static class ImagePreprocessor
         return resized;
     }
 
-    /// <summary>Writes a resized BGR image as HWC floats, <c>pixel * scale + offset</c>, in the spec's channel order.</summary>
+    /// <summary>Writes a resized BGR image as HWC floats, <c>pixel * scale + offset</c>, in the spec's channel order (or grey).</summary>
     public static unsafe void WriteInput(Mat resizedBgr, Preprocessing spec, Span<float> destination)
     {
         if (resizedBgr.Width != spec.Width || resizedBgr.Height != spec.Height || resizedBgr.Type() != MatType.CV_8UC3)
@@ -42,21 +42,22 @@ public static class ImagePreprocessor
             throw new ArgumentException($"Destination holds {destination.Length} floats; {spec.InputLength} are needed.", nameof(destination));
         }
 
-        using var converted = spec.ColorOrder == ColorOrder.Rgb ? new Mat() : null;
+        using var converted = spec.ColorOrder == ColorOrder.Bgr ? null : new Mat();
         if (converted is not null)
         {
             using var source = InputArray.Create(resizedBgr);
             using var target = OutputArray.Create(converted);
-            Cv2.CvtColor(source, target, ColorConversionCodes.BGR2RGB);
+            Cv2.CvtColor(source, target, spec.ColorOrder == ColorOrder.Gray ? ColorConversionCodes.BGR2GRAY : ColorConversionCodes.BGR2RGB);
         }
 
         var ordered = converted ?? resizedBgr;
+        var floats = spec.Channels == 1 ? MatType.CV_32FC1 : MatType.CV_32FC3;
         fixed (float* pixels = destination)
         {
             // A header over the caller's buffer: ConvertTo writes the floats straight into it.
-            using var output = Mat.FromPixelData(spec.Height, spec.Width, MatType.CV_32FC3, (IntPtr)pixels);
+            using var output = Mat.FromPixelData(spec.Height, spec.Width, floats, (IntPtr)pixels);
             using var target = OutputArray.Create(output);
-            ordered.ConvertTo(target, MatType.CV_32FC3, spec.Scale, spec.Offset);
+            ordered.ConvertTo(target, floats, spec.Scale, spec.Offset);
         }
     }
 

@@ -5,6 +5,9 @@ public enum ColorOrder
 {
     Rgb,
     Bgr,
+
+    /// <summary>One channel: the image's luminance (OpenCV's BGR to grey weights).</summary>
+    Gray,
 }
 
 /// <summary>
@@ -14,8 +17,7 @@ public enum ColorOrder
 /// </summary>
 public sealed record Preprocessing(int Height, int Width, ColorOrder ColorOrder = ColorOrder.Rgb, float Scale = 1f / 255f, float Offset = 0f)
 {
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "The channel count belongs to the preprocessing: a greyscale input will have one.")]
-    public int Channels => 3;
+    public int Channels => ColorOrder == ColorOrder.Gray ? 1 : 3;
 
     /// <summary>Number of floats in one input tensor.</summary>
     public int InputLength => Height * Width * Channels;

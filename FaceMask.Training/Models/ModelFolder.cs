@@ -37,9 +37,10 @@ public sealed record ModelFolder(string Path, KerasModel Model, ModelMetadata Me
         var metadata = Json.Deserialize<ModelMetadata>(File.ReadAllText(metadataPath));
         var model = KerasH5.Read(modelPath);
         var input = model.Spec.InputShape;
-        if (!input.IsImage || input.Height != metadata.InputSize[0] || input.Width != metadata.InputSize[1] || input.Channels != 3)
+        var channels = metadata.ToPreprocessing().Channels;
+        if (!input.IsImage || input.Height != metadata.InputSize[0] || input.Width != metadata.InputSize[1] || input.Channels != channels)
         {
-            throw new InvalidDataException($"metadata.json says input {string.Join("x", metadata.InputSize)}, but model.h5 takes {input}.");
+            throw new InvalidDataException($"metadata.json says input {string.Join("x", metadata.InputSize)}x{channels} ({metadata.Preprocessing.ColorOrder}), but model.h5 takes {input}.");
         }
 
         if (model.Spec.OutputShape.Elements != metadata.Classes.Count)

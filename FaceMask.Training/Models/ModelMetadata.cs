@@ -3,7 +3,7 @@ using FaceMask.Training.Imaging;
 
 namespace FaceMask.Training.Models;
 
-/// <summary>The network input's preprocessing: <c>pixel * scale + offset</c> after resizing, channels in <c>color_order</c>.</summary>
+/// <summary>The network input's preprocessing: <c>pixel * scale + offset</c> after resizing, channels in <c>color_order</c> (RGB, BGR, or GRAY: one channel).</summary>
 public sealed record PreprocessingMetadata(string ColorOrder, float Scale, float Offset);
 
 /// <summary>Headline test figures, repeated from metrics.json for quick listing.</summary>
@@ -62,11 +62,12 @@ public sealed record ModelMetadata(
         {
             "RGB" => ColorOrder.Rgb,
             "BGR" => ColorOrder.Bgr,
-            var other => throw new InvalidDataException($"Unknown color_order '{other}' in {FileName} (RGB or BGR)."),
+            "GRAY" => ColorOrder.Gray,
+            var other => throw new InvalidDataException($"Unknown color_order '{other}' in {FileName} (RGB, BGR or GRAY)."),
         },
         Preprocessing.Scale,
         Preprocessing.Offset);
 
     public static PreprocessingMetadata Describe(Preprocessing preprocessing) =>
-        new(preprocessing.ColorOrder == ColorOrder.Rgb ? "RGB" : "BGR", preprocessing.Scale, preprocessing.Offset);
+        new(preprocessing.ColorOrder.ToString().ToUpperInvariant(), preprocessing.Scale, preprocessing.Offset);
 }
