@@ -29,7 +29,11 @@ public static class ErrorCodes
     public const string MissingClass = "missing_class";
     public const string MissingFile = "missing_file";
     public const string MissingLabel = "missing_label";
+    public const string ModelInvalid = "model_invalid";
     public const string ModelUnusable = "model_unusable";
+    public const string InvalidDescription = "invalid_description";
+    public const string NotHdf5 = "not_hdf5";
+    public const string VersionTaken = "version_taken";
     public const string NoData = "no_data";
     public const string NotRunning = "not_running";
     public const string NothingAdded = "nothing_added";

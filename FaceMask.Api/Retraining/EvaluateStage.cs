@@ -37,7 +37,7 @@ public sealed class EvaluateStage(StageRunner runner, IModelRegistry registry, R
         var message = activeFigures is null
             ? $"{version} macro-F1 {candidateFigures.Reference?.MacroF1:0.0000} on {reference?.Name ?? "no reference set"}; no comparable active model"
             : $"{version} macro-F1 {candidateFigures.Reference?.MacroF1:0.0000} vs {activeFigures.Version} {activeFigures.Reference?.MacroF1:0.0000} on {reference?.Name}; " +
-              $"on the new test split {candidateFigures.TestSplit.MacroF1:0.0000} vs {activeFigures.TestSplit.MacroF1:0.0000}";
+              $"on the new test split {candidateFigures.TestSplit?.MacroF1:0.0000} vs {activeFigures.TestSplit?.MacroF1:0.0000}";
         await runner.ReportAsync(stage, new RetrainProgress(RetrainStage.Evaluate, message,
             CandidateMacroF1: candidateFigures.Reference?.MacroF1, ActiveMacroF1: activeFigures?.Reference?.MacroF1, ActiveVersion: activeFigures?.Version, Comparison: comparison));
         return message + ". " + decision.Summary;

@@ -9,10 +9,10 @@ using FaceMask.Training.Models;
 namespace FaceMask.Api.Retraining;
 
 /// <summary>
-/// The reference set and a retrain's test split, each decoded once per input size; the
+/// The reference set and a retrain's test split (none for an upload), each decoded once per input size; the
 /// reference set is also measured under every robustness shift, its faces located once.
 /// </summary>
-public sealed class EvaluationSets(ReferenceSets references, ReferenceVersion? reference, string split, BlazeFaceDetector? detector)
+public sealed class EvaluationSets(ReferenceSets references, ReferenceVersion? reference, string? split, BlazeFaceDetector? detector)
 {
     private readonly Dictionary<(string Set, int Side), LabelledImages> loaded = [];
 
@@ -20,7 +20,7 @@ public sealed class EvaluationSets(ReferenceSets references, ReferenceVersion? r
     {
         var preprocessing = model.Metadata.ToPreprocessing();
         var classes = model.Metadata.Classes;
-        var test = Load(SplitPart.Test.FolderName(), preprocessing.Width, () => LabelledImages.Load(Path.Combine(split, SplitPart.Test.FolderName()), classes, preprocessing.Width));
+        var test = split is null ? null : Load(SplitPart.Test.FolderName(), preprocessing.Width, () => LabelledImages.Load(Path.Combine(split, SplitPart.Test.FolderName()), classes, preprocessing.Width));
         ClassificationReport? onReference = null;
         RobustnessReport? robustness = null;
         if (reference is { Images.Count: > 0 })
@@ -30,7 +30,7 @@ public sealed class EvaluationSets(ReferenceSets references, ReferenceVersion? r
             (onReference, robustness) = (report with { Robustness = null }, report.Robustness);
         }
 
-        return new ModelFigures(model.Metadata.Version, onReference, ModelEvaluator.Evaluate(model.Model, preprocessing, test, model.Metadata.Temperature), robustness);
+        return new ModelFigures(model.Metadata.Version, onReference, test is null ? null : ModelEvaluator.Evaluate(model.Model, preprocessing, test, model.Metadata.Temperature), robustness);
     }
 
     private LabelledImages Load(string set, int side, Func<LabelledImages> load) =>

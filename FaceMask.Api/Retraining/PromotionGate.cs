@@ -25,9 +25,10 @@ public static class PromotionGate
         ModelMetadata? active,
         ModelFigures? activeFigures,
         ReferenceVersion? reference,
-        RetrainingOptions options)
+        RetrainingOptions options,
+        bool sameInputContract = true)
     {
-        var reasons = Incomparable(candidate, active, activeFigures, reference).ToList();
+        var reasons = Incomparable(candidate, active, activeFigures, reference, sameInputContract).ToList();
         if (reasons.Count == 0)
         {
             var judged = new Judgement(reference!.Name, active!.Version, candidateFigures, activeFigures!, options);
@@ -41,10 +42,15 @@ public static class PromotionGate
         return new PromotionDecision(false, "kept as candidate: " + string.Join("; ", reasons.Select(r => r.Detail)), reasons);
     }
 
-    /// <summary>What stops the two models being compared at all: no active model, other classes or input, no reference set for every class.</summary>
-    private static IEnumerable<GateReason> Incomparable(ModelMetadata candidate, ModelMetadata? active, ModelFigures? activeFigures, ReferenceVersion? reference)
+    /// <summary>
+    /// What stops the two models being compared at all: no active model, other classes, other input
+    /// (for a retrain, which fine-tunes the active model; an uploaded model is measured through its own
+    /// preprocessing, so <paramref name="sameInputContract"/> is false), no reference set for every class.
+    /// </summary>
+    private static IEnumerable<GateReason> Incomparable(ModelMetadata candidate, ModelMetadata? active, ModelFigures? activeFigures, ReferenceVersion? reference, bool sameInputContract)
     {
-        if (active is null || activeFigures is null)
+        // A model of other classes is never measured beside the candidate: that is its reason, not a missing model.
+        if (active is null || (activeFigures is null && active.Classes.SequenceEqual(candidate.Classes, StringComparer.Ordinal)))
         {
             yield return new(GateReasonKind.NoActiveModel, "no comparable active model (none is active, or it cannot be loaded); activate the candidate explicitly if it should serve");
         }
@@ -55,7 +61,7 @@ public static class PromotionGate
                 yield return new(GateReasonKind.ClassesDiffer, $"its classes ({string.Join(", ", candidate.Classes)}) differ from {active.Version}'s ({string.Join(", ", active.Classes)})");
             }
 
-            if (!active.InputSize.SequenceEqual(candidate.InputSize) || active.Preprocessing != candidate.Preprocessing)
+            if (sameInputContract && (!active.InputSize.SequenceEqual(candidate.InputSize) || active.Preprocessing != candidate.Preprocessing))
             {
                 yield return new(GateReasonKind.InputContractDiffers, $"its input contract ({Describe(candidate)}) differs from {active.Version}'s ({Describe(active)})");
             }

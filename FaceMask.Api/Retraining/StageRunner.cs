@@ -125,22 +125,8 @@ public sealed class StageRunner(
         return error;
     }
 
-    /// <summary>
-    /// The model folder at <paramref name="path"/>, or null when there is none or it cannot be read
-    /// (logged: a corrupt active model is worth an operator's attention, even when a retrain goes on without it).
-    /// </summary>
-    public ModelFolder? TryLoad(string path)
-    {
-        try
-        {
-            return Directory.Exists(path) ? ModelFolder.Load(path) : null;
-        }
-        catch (InvalidDataException e)
-        {
-            logger.LogWarning(e, "The model folder {Path} cannot be read; the retrain goes on without it", path);
-            return null;
-        }
-    }
+    /// <summary>The model folder at <paramref name="path"/>, or null when there is none or it cannot be read (logged).</summary>
+    public ModelFolder? TryLoad(string path) => ModelFolders.TryLoad(path, logger, "the retrain");
 
     /// <summary>
     /// Removes what an interrupted or cancelled stage may have left: staging folders, and for a

@@ -77,6 +77,8 @@ public sealed class PromotionGateTests
     {
         var noActive = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), null, null, Reference, new RetrainingOptions());
         var otherClasses = PromotionGate.Decide(Metadata("v2") with { Classes = ["a", "b", "c"] }, Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), Reference, new RetrainingOptions());
+        var otherClassesUnmeasured = PromotionGate.Decide(Metadata("v2") with { Classes = ["a", "b", "c"] }, Figures("v2", [10, 10, 10]), Metadata("v1"), null, Reference, new RetrainingOptions());
+        var otherInputUploaded = PromotionGate.Decide(Metadata("v2") with { InputSize = [64, 64] }, Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), Reference, new RetrainingOptions(), sameInputContract: false);
         var otherInput = PromotionGate.Decide(Metadata("v2") with { InputSize = [64, 64] }, Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), Reference, new RetrainingOptions());
         var noReference = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]), null, new RetrainingOptions());
         var partialReference = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [1, 1, 1]),
@@ -87,6 +89,8 @@ public sealed class PromotionGateTests
         Assert.Equal([GateReasonKind.ClassesDiffer, GateReasonKind.ReferenceSetLacksClasses], otherClasses.Reasons.Select(r => r.Kind));
         Assert.Contains("classes (a, b, c) differ from v1's", otherClasses.Reasons[0].Detail);
         Assert.Contains("has no images of a, b, c", otherClasses.Reasons[1].Detail);
+        Assert.Equal(otherClasses.Reasons, otherClassesUnmeasured.Reasons); // the active model is not measured on classes it does not have
+        Assert.True(otherInputUploaded.Promote, otherInputUploaded.Summary); // an upload is measured through its own preprocessing
         Assert.Equal(GateReasonKind.InputContractDiffers, Assert.Single(otherInput.Reasons).Kind);
         Assert.Contains("input contract (64x64 RGB", otherInput.Reasons[0].Detail);
         Assert.Equal(GateReasonKind.NoReferenceSet, Assert.Single(noReference.Reasons).Kind);

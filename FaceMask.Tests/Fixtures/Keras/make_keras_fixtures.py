@@ -473,6 +473,20 @@ def main():
         print(f"{fixture}: {model}, {style} strings, output {y.shape}")
 
 
+def main_refused():
+    """A model with a layer no builder knows (a Lambda: Python code), for the refusal tests; no reference output."""
+    config = {"class_name": "Sequential", "config": {"name": "custom", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "input", "batch_input_shape": [None, 8, 8, 3], "dtype": "float32"}},
+        {"class_name": "Lambda", "config": {"name": "custom_code", "function": ["4wEAAAAAAAAA", None, None], "function_type": "lambda"}},
+        {"class_name": "GlobalAveragePooling2D", "config": {"name": "pool", "data_format": "channels_last", "keepdims": False}},
+        {"class_name": "Dense", "config": {"name": "probs", "units": 2, "activation": "softmax", "use_bias": True}}]}}
+    rng = np.random.default_rng(7)
+    dense = {"kernel": rng.normal(0, 0.5, [3, 2]).astype(np.float32), "bias": np.zeros(2, np.float32)}
+    write_graph(os.path.join(HERE, "unknown_layer.h5"), config, [("custom_code", []), ("pool", []), ("probs", [("probs", dense)])])
+    print("unknown_layer: a Lambda layer, refused")
+
+
 if __name__ == "__main__":
     main()
     main_graphs()
+    main_refused()
