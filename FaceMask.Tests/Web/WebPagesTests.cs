@@ -392,3 +392,33 @@ public sealed class HostileNamesPagesTests : OwnServicePageTest
         AssertNoProblems();
     }
 }
+
+/// <summary>The Models page's upload form: a Keras model from elsewhere becomes a candidate with the gate's verdict; a bad file reads as a message.</summary>
+[Collection(RetrainCollection.Name)]
+public sealed class ModelUploadPageTests : OwnServicePageTest
+{
+    protected override ServiceEnvironment CreateEnvironment() => ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 4, seed: 13, initialModel: InitialModel.Trained);
+
+    [Fact]
+    public async Task An_upload_from_the_models_page_registers_a_candidate_that_is_not_served()
+    {
+        await Page.GotoAsync("/models");
+        ExpectedFailures.AddRange(["/api/models", "status of 400"]);
+        await Page.SetInputFilesAsync("#model-file", new FilePayload { Name = "notes.h5", MimeType = "application/octet-stream", Buffer = "not a model"u8.ToArray() });
+        await Page.FillAsync("#model-input-size", "32");
+        await Page.ClickAsync("text=Upload and judge");
+        await Expect(Page.Locator("#models-message")).ToContainTextAsync("'notes.h5' is not an HDF5 file");
+
+        var h5 = await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Root, "FaceMask.Tests", "Fixtures", "Models", "synthetic-good", "model.h5"), TestContext.Current.CancellationToken);
+        await Page.SetInputFilesAsync("#model-file", new FilePayload { Name = "partner.h5", MimeType = "application/x-hdf5", Buffer = h5 });
+        await Page.FillAsync("#model-input-size", "32");
+        await Page.FillAsync("#model-version", "partner-v1");
+        await Page.ClickAsync("text=Upload and judge");
+
+        await Expect(Page.Locator("#models-message")).ToContainTextAsync("partner-v1 is registered as a candidate: uploaded; ");
+        await Expect(Page.Locator("tr[data-version='partner-v1'] td.state-Candidate")).ToBeVisibleAsync();
+        await Expect(Page.Locator("tr[data-version='facemask-v1'] td.state-Active")).ToBeVisibleAsync();
+        await ScreenshotAsync("models-upload");
+        AssertNoProblems();
+    }
+}
