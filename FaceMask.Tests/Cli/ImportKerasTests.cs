@@ -148,6 +148,48 @@ public sealed class ImportKerasTests
         Assert.False(Directory.Exists(directory.Combine("imported")));
     }
 
+    [Fact]
+    public async Task An_imported_functional_graph_fine_tunes_and_keeps_its_graph()
+    {
+        // A residual block, a squeeze-and-excitation gate and a concatenation: what `train --parent` (and a retrain's fine-tuning) must run backwards.
+        using var directory = new TempDirectory();
+        KerasLayer[] layers =
+        [
+            new InputLayerSpec("image", LayerShape.Image(32, 32, 3)),
+            new Conv2DSpec("a", 8, new Window(3, 3, 1, 1, Padding.Same), Activation.Relu, UseBias: true),
+            new DepthwiseConv2DSpec("dw", new Window(3, 3, 1, 1, Padding.Same), 1, Activation.Linear, UseBias: false),
+            new BatchNormalizationSpec("bn", 1e-3f, 0.99f, Center: true, Scale: true),
+            new ReLUSpec("relu6", 6f, 0f),
+            new MergeSpec("skip", MergeKind.Add),
+            new ZeroPadding2DSpec("pad", 0, 1, 0, 1),
+            new Conv2DSpec("down", 8, new Window(3, 3, 2, 2, Padding.Valid), Activation.Relu, UseBias: true),
+            new GlobalPooling2DSpec("squeeze", PoolKind.Average),
+            new ReshapeSpec("squeeze_image", [1, 1, 8]),
+            new Conv2DSpec("excite", 8, new Window(1, 1, 1, 1, Padding.Valid), Activation.Sigmoid, UseBias: true),
+            new MergeSpec("gate", MergeKind.Multiply),
+            new MergeSpec("join", MergeKind.Concatenate),
+            new GlobalPooling2DSpec("pool", PoolKind.Average),
+            new DenseSpec("probs", 3, Activation.Softmax, UseBias: true),
+        ];
+        string[][] inbound = [[], ["image"], ["a"], ["dw"], ["bn"], ["a", "relu6"], ["skip"], ["pad"], ["down"], ["squeeze"], ["squeeze_image"], ["down", "excite"], ["gate", "down"], ["join"], ["pool"]];
+        var graph = OnnxAgreementTests.RandomWeights(new KerasModelSpec("residual", layers, inbound), seed: 8);
+        KerasH5.Write(graph, directory.Combine("residual.h5"));
+        var parent = directory.Combine("residual");
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["import-keras", "--h5", directory.Combine("residual.h5"), "--out", parent, "--classes", "mask_weared_incorrect,with_mask,without_mask", "--input-size", "32"]));
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["generate", "--out", directory.Combine("faces"), "--per-class", "24", "--seed", "9"]));
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["split", "--data", directory.Combine("faces"), "--out", directory.Combine("split"), "--seed", "1"]));
+
+        var tuned = directory.Combine("tuned");
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["train", "--split", directory.Combine("split"), "--parent", parent, "--out", tuned, "--epochs", "2", "--paint-ratio", "0"]));
+
+        var folder = ModelFolder.Load(tuned);
+        Assert.Equal("residual", folder.Metadata.ParentVersion);
+        Assert.False(folder.Model.Spec.IsChain);
+        Assert.Equal(graph.Spec.Traced.Select(t => (t.Layer.Name, string.Join(",", t.From))), folder.Model.Spec.Traced.Select(t => (t.Layer.Name, string.Join(",", t.From))));
+        Assert.NotEqual(graph.Weight("excite", "kernel").Data, folder.Model.Weight("excite", "kernel").Data); // the gate's branch learnt too
+        Assert.Equal(2, folder.Metadata.Training!.Epochs);
+    }
+
     private static float[] DrawnInput(Preprocessing preprocessing, MaskState state = MaskState.Correct, int seed = 1)
     {
         using var face = SyntheticFaces.Draw(state, seed);

@@ -7,7 +7,7 @@ public sealed record KerasFixture(long[] InputShape, float[] Input, long[] Outpu
 {
     public static string Directory => Path.Combine(RepositoryPaths.Root, "FaceMask.Tests", "Fixtures", "Keras");
 
-    public static IEnumerable<string> Names => ["every_layer_h5py3", "every_layer_h5py2", "global_heads_h5py3", "average_head_keras22", "every_layer_functional_keras2", "every_layer_functional_keras3", "residual_graph_keras2", "residual_graph_keras3", "nested_functional"];
+    public static IEnumerable<string> Names => ["every_layer_h5py3", "every_layer_h5py2", "global_heads_h5py3", "average_head_keras22", "every_layer_functional_keras2", "every_layer_functional_keras3", "residual_graph_keras2", "residual_graph_keras3", "nested_functional", "mobilenetv2_transfer_keras2"];
 
     public static string ModelPath(string name) => Path.Combine(Directory, name + ".h5");
 

@@ -245,6 +245,57 @@ GRAPHS = {
     ),
 }
 
+def mobilenetv2(input_side, alpha, blocks, head_units=2, last_channels=64, head_pool=2, head_dense=16, head_activation="linear"):
+    """Keras' MobileNetV2 layer for layer (names, ZeroPadding2D before strided depthwise convolutions, ReLU(6.),
+    BatchNormalization epsilon 1e-3, Add on the residual blocks) for its first blocks, with the usual
+    face-mask transfer-learning head: AveragePooling2D, Flatten, Dense relu, Dropout, Dense (logits here)."""
+    def divisible(v, d=8):
+        new = max(d, int(v + d / 2) // d * d)
+        return new + d if new < 0.9 * v else new
+    def bn(name, src):
+        return ("BatchNormalization", dict(name=name, axis=[3], momentum=0.999, epsilon=0.001, center=True, scale=True), [src])
+    def relu6(name, src):
+        return ("ReLU", dict(name=name, max_value=6.0, negative_slope=0.0, threshold=0.0), [src])
+    def pad(name, src):  # correct_pad for an even input: one row and column before, none after... as Keras computes for 3x3
+        return ("ZeroPadding2D", dict(name=name, padding=[[0, 1], [0, 1]], data_format="channels_last"), [src])
+    def depthwise(name, stride, padding, src):
+        return ("DepthwiseConv2D", dict(name=name, kernel_size=[3, 3], strides=[stride, stride], padding=padding, depth_multiplier=1,
+                                        data_format="channels_last", dilation_rate=[1, 1], activation="linear", use_bias=False), [src])
+    nodes = [("Rescaling", dict(name="preprocess", scale=1 / 127.5, offset=-1.0), ["input"]), pad("Conv1_pad", "preprocess"), conv("Conv1", divisible(32 * alpha), [3, 3], [2, 2], "valid", use_bias=False) + (["Conv1_pad"],),
+             bn("bn_Conv1", "Conv1"), relu6("Conv1_relu", "bn_Conv1")]
+    x, channels = "Conv1_relu", divisible(32 * alpha)
+    for block, (expansion, filters, stride) in enumerate(blocks):
+        prefix = "expanded_conv_" if block == 0 else f"block_{block}_"
+        inputs, out_channels = x, divisible(filters * alpha)
+        if block > 0:
+            nodes += [conv(prefix + "expand", expansion * channels, [1, 1], [1, 1], "same", use_bias=False) + ([x],),
+                      bn(prefix + "expand_BN", prefix + "expand"), relu6(prefix + "expand_relu", prefix + "expand_BN")]
+            x = prefix + "expand_relu"
+        if stride == 2:
+            nodes.append(pad(prefix + "pad", x))
+            x = prefix + "pad"
+        nodes += [depthwise(prefix + "depthwise", stride, "same" if stride == 1 else "valid", x),
+                  bn(prefix + "depthwise_BN", prefix + "depthwise"), relu6(prefix + "depthwise_relu", prefix + "depthwise_BN"),
+                  conv(prefix + "project", out_channels, [1, 1], [1, 1], "same", use_bias=False) + ([prefix + "depthwise_relu"],),
+                  bn(prefix + "project_BN", prefix + "project")]
+        x = prefix + "project_BN"
+        if stride == 1 and channels == out_channels:
+            nodes.append(("Add", dict(name=prefix + "add"), [inputs, x]))
+            x = prefix + "add"
+        channels = out_channels
+    nodes += [conv("Conv_1", last_channels, [1, 1], [1, 1], "valid", use_bias=False) + ([x],), bn("Conv_1_bn", "Conv_1"), relu6("out_relu", "Conv_1_bn"),
+              ("AveragePooling2D", dict(name="head_pool", pool_size=[head_pool, head_pool], strides=None, padding="valid", data_format="channels_last"), ["out_relu"]),
+              ("Flatten", dict(name="head_flatten", data_format="channels_last"), ["head_pool"]),
+              ("Dense", dict(name="head_dense", units=head_dense, activation="relu", use_bias=True), ["head_flatten"]),
+              ("Dropout", dict(name="head_dropout", rate=0.5, noise_shape=None, seed=None), ["head_dense"]),
+              ("Dense", dict(name="head_out", units=head_units, activation=head_activation, use_bias=True), ["head_dropout"])]
+    return [input_side, input_side, 3], nodes
+
+
+# MobileNetV2's first blocks (expansion, filters, stride), as the recipe's trunk: a stride-1 block, a stride-2 one, and a residual one.
+# Its head ends in logits here: a saturated softmax would hide errors.
+GRAPHS["mobilenetv2_transfer"] = mobilenetv2(32, 0.35, [(1, 16, 1), (6, 24, 2), (6, 24, 1)])
+
 # Models nested as a layer: (graph, head layers after it). Written as Teachable Machine does: a
 # Sequential whose first layer is the graph as a Functional model; the graph's weights under its group.
 NESTED = {"nested_functional": ("residual_graph", "trunk")}
@@ -262,6 +313,7 @@ STYLES = {
 
 
 GRAPH_STYLES = {
+    "mobilenetv2_transfer_keras2": ("mobilenetv2_transfer", False),
     "residual_graph_keras2": ("residual_graph", False),
     "residual_graph_keras3": ("residual_graph", True),
 }
@@ -298,11 +350,15 @@ def make_graph_weights(rng, input_shape, nodes):
 
 
 def random_weights(rng, shapes):
+    """Kernels scaled by their fan-in (as Keras' initialisers do), so deep graphs keep informative, unsaturated outputs."""
     w = {}
     for name, shape in shapes:
-        value = rng.normal(0, 0.5, shape)
+        fan_in = int(np.prod(shape[:-1])) if name.endswith("kernel") else 1
+        value = rng.normal(0, 0.5 if fan_in == 1 else 1.5 / np.sqrt(fan_in), shape)
         if name == "moving_variance":
             value = rng.uniform(0.5, 2.0, shape)
+        if name == "gamma":
+            value = 1 + rng.normal(0, 0.25, shape)
         w[name] = value.astype(np.float32)
     return w
 
@@ -329,6 +385,7 @@ def fixture_graph(rng, graph):
     input_shape, nodes = GRAPHS[graph]
     weights = make_graph_weights(rng, input_shape, nodes)
     x = rng.uniform(0, 255, [2] + input_shape).astype(np.float32)
+    x[1] *= 0.4  # a darker second image: noise alone averages out to the same pooled features
     y = forward_graph(nodes, {k: {n: v.astype(np.float64) for n, v in w.items()} for k, w in weights.items()}, x.astype(np.float64))
     return input_shape, nodes, weights, x, y
 
@@ -387,7 +444,7 @@ def functional(layer_json, input_shape, keras3):
 
 WEIGHTS = {
     "Conv2D": lambda c, cin: [("kernel", c["kernel_size"] + [cin, c["filters"]])] + ([("bias", [c["filters"]])] if c["use_bias"] else []),
-    "DepthwiseConv2D": lambda c, cin: [("depthwise_kernel", c["kernel_size"] + [cin, c["depth_multiplier"]]), ("bias", [cin * c["depth_multiplier"]])],
+    "DepthwiseConv2D": lambda c, cin: [("depthwise_kernel", c["kernel_size"] + [cin, c["depth_multiplier"]])] + ([("bias", [cin * c["depth_multiplier"]])] if c["use_bias"] else []),
     "SeparableConv2D": lambda c, cin: [("depthwise_kernel", c["kernel_size"] + [cin, c["depth_multiplier"]]),
                                        ("pointwise_kernel", [1, 1, cin * c["depth_multiplier"], c["filters"]]), ("bias", [c["filters"]])],
     "BatchNormalization": lambda c, cin: [("gamma", [cin]), ("beta", [cin]), ("moving_mean", [cin]), ("moving_variance", [cin])],
