@@ -99,6 +99,23 @@ public class KerasConfigTests
         Assert.False(spec.IsChain);
         Assert.Equal(LayerShape.Vector(2), spec.OutputShape);
 
+        // Teachable Machine's export: a Sequential of Sequentials, the trunk a Keras 2.2 "Model" whose input is named
+        // like the implicit input of the whole (input_1): it is that tensor, not a loop.
+        var teachable = KerasConfig.Parse("""
+            {"class_name": "Sequential", "config": {"name": "sequential_4", "layers": [
+              {"class_name": "Sequential", "config": {"name": "sequential_1", "layers": [
+                {"class_name": "Model", "config": {"name": "model1", "layers": [
+                    {"name": "input_1", "class_name": "InputLayer", "config": {"name": "input_1", "batch_input_shape": [null, 8, 8, 3]}, "inbound_nodes": []},
+                    {"name": "Conv1", "class_name": "Conv2D", "config": {"name": "Conv1", "filters": 4, "kernel_size": [3, 3]}, "inbound_nodes": [[["input_1", 0, 0, {}]]]}],
+                  "input_layers": [["input_1", 0, 0]], "output_layers": [["Conv1", 0, 0]]}},
+                {"class_name": "GlobalAveragePooling2D", "config": {"name": "pool"}}]}},
+              {"class_name": "Sequential", "config": {"name": "sequential_3", "layers": [
+                {"class_name": "Dense", "config": {"name": "dense_Dense2", "units": 2, "activation": "softmax", "batch_input_shape": [null, 4]}}]}}]}}
+            """);
+        Assert.Equal(["input_1", "Conv1", "pool", "dense_Dense2"], teachable.Layers.Select(l => l.Name));
+        Assert.Equal("sequential_1", teachable.WeightGroups["Conv1"]); // a nested model's weights stay in its outermost group
+        Assert.Equal("sequential_3", teachable.WeightGroups["dense_Dense2"]);
+
         // Written back flat, as a Functional model that reads the same.
         var again = KerasConfig.Parse(KerasConfig.Write(spec));
         Assert.Equal(spec.Traced.Select(t => (t.Layer, string.Join(",", t.From))), again.Traced.Select(t => (t.Layer, string.Join(",", t.From))));

@@ -146,7 +146,7 @@ public static class KerasConfig
                 var name = LayerName(node);
                 if (node["class_name"]?.GetValue<string>() == "InputLayer" && feed is not null)
                 {
-                    aliases[name] = feed;
+                    Alias(name, feed);
                     continue;
                 }
 
@@ -186,7 +186,7 @@ public static class KerasConfig
             {
                 if (node["class_name"]?.GetValue<string>() == "InputLayer")
                 {
-                    aliases[LayerName(node)] = previous;
+                    Alias(LayerName(node), previous);
                     continue;
                 }
 
@@ -243,10 +243,11 @@ public static class KerasConfig
 
                 // A nested model's weights live in its own group, whatever depth it is at.
                 var nestedGroup = group ?? name;
-                aliases[name] = className == "Sequential"
+                var output = className == "Sequential"
                     ? AddSequential(node["config"], feeds[0], nestedGroup)
                     : AddFunctional(node["config"] as JsonObject ?? throw new InvalidDataException($"Nested model '{name}' has no config."), feeds[0], nestedGroup);
-                return aliases[name];
+                Alias(name, output);
+                return output;
             }
 
             var layer = ParseLayer(node);
@@ -260,7 +261,17 @@ public static class KerasConfig
             return layer.Name;
         }
 
-        private string Resolve(string name) => aliases.TryGetValue(name, out var real) ? Resolve(real) : name;
+        /// <summary>Lets <paramref name="name"/> stand for <paramref name="real"/>; a nested model's input named like the tensor feeding it (Teachable Machine's <c>input_1</c>) is that tensor already.</summary>
+        private void Alias(string name, string real)
+        {
+            real = Resolve(real);
+            if (name != real)
+            {
+                aliases[name] = real;
+            }
+        }
+
+        private string Resolve(string name) => aliases.TryGetValue(name, out var real) ? real : name;
 
         private static string LayerName(JsonObject node) =>
             node["name"]?.GetValue<string>() ?? node["config"]?["name"]?.GetValue<string>() ?? throw new InvalidDataException("A layer has no name.");
