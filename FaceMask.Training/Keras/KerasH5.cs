@@ -81,44 +81,57 @@ public static class KerasH5
 
         using (file)
         {
-            if (!file.AttributeExists("model_config"))
+            try
             {
-                throw new InvalidDataException($"'{path}' has no model_config attribute: it holds weights only, or is not a Keras model file.");
+                return Read(file, path);
             }
-
-            var spec = KerasConfig.Parse(ReadString(file.Attribute("model_config")));
-            IH5Group weightsRoot = file.LinkExists(WeightsGroup) ? file.Group(WeightsGroup) : file;
-            var layersInFile = ReadStrings(weightsRoot, "layer_names").ToHashSet(StringComparer.Ordinal);
-
-            var weights = new Dictionary<string, IReadOnlyDictionary<string, WeightTensor>>();
-            foreach (var (layer, expected) in spec.WeightedLayers())
+            catch (Exception e) when (e is not InvalidDataException and not OutOfMemoryException)
             {
-                if (spec.WeightGroups.TryGetValue(layer.Name, out var nested))
-                {
-                    weights[layer.Name] = ReadNested(path, weightsRoot, layersInFile, nested, layer.Name, expected);
-                    continue;
-                }
-
-                if (!layersInFile.Contains(layer.Name) || !weightsRoot.LinkExists(layer.Name))
-                {
-                    throw new InvalidDataException($"'{path}' has no weights for layer '{layer.Name}'.");
-                }
-
-                var group = weightsRoot.Group(layer.Name);
-                var names = ReadStrings(group, "weight_names");
-                if (names.Count != expected.Count)
-                {
-                    throw new InvalidDataException(
-                        $"Layer '{layer.Name}' has {names.Count} weights in the file ({string.Join(", ", names)}); its config needs {expected.Count} ({string.Join(", ", expected.Select(w => w.Name))}).");
-                }
-
-                // Keras assigns a layer's weights by position; the names only locate the datasets.
-                weights[layer.Name] = expected.Select((weight, i) => (weight.Name, Tensor: ReadTensor(group, names[i])))
-                    .ToDictionary(w => w.Name, w => w.Tensor);
+                // PureHDF meets a cut-off or damaged file as whatever its reader hits first (end of stream, a bad offset).
+                throw new InvalidDataException($"'{path}' could not be read as a Keras model; it may be truncated or damaged: {e.Message}", e);
             }
-
-            return new KerasModel(spec, weights);
         }
+    }
+
+    private static KerasModel Read(NativeFile file, string path)
+    {
+        if (!file.AttributeExists("model_config"))
+        {
+            throw new InvalidDataException($"'{path}' has no model_config attribute: it holds weights only, or is not a Keras model file.");
+        }
+
+        var spec = KerasConfig.Parse(ReadString(file.Attribute("model_config")));
+        IH5Group weightsRoot = file.LinkExists(WeightsGroup) ? file.Group(WeightsGroup) : file;
+        var layersInFile = ReadStrings(weightsRoot, "layer_names").ToHashSet(StringComparer.Ordinal);
+
+        var weights = new Dictionary<string, IReadOnlyDictionary<string, WeightTensor>>();
+        foreach (var (layer, expected) in spec.WeightedLayers())
+        {
+            if (spec.WeightGroups.TryGetValue(layer.Name, out var nested))
+            {
+                weights[layer.Name] = ReadNested(path, weightsRoot, layersInFile, nested, layer.Name, expected);
+                continue;
+            }
+
+            if (!layersInFile.Contains(layer.Name) || !weightsRoot.LinkExists(layer.Name))
+            {
+                throw new InvalidDataException($"'{path}' has no weights for layer '{layer.Name}'.");
+            }
+
+            var group = weightsRoot.Group(layer.Name);
+            var names = ReadStrings(group, "weight_names");
+            if (names.Count != expected.Count)
+            {
+                throw new InvalidDataException(
+                    $"Layer '{layer.Name}' has {names.Count} weights in the file ({string.Join(", ", names)}); its config needs {expected.Count} ({string.Join(", ", expected.Select(w => w.Name))}).");
+            }
+
+            // Keras assigns a layer's weights by position; the names only locate the datasets.
+            weights[layer.Name] = expected.Select((weight, i) => (weight.Name, Tensor: ReadTensor(group, names[i])))
+                .ToDictionary(w => w.Name, w => w.Tensor);
+        }
+
+        return new KerasModel(spec, weights);
     }
 
     /// <summary>
