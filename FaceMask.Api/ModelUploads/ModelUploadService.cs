@@ -77,7 +77,7 @@ public sealed partial class ModelUploadService(
 
             if (!await IsHdf5Async(staged, cancellationToken))
             {
-                return ApiError.BadRequest(ErrorCodes.NotHdf5, "Not an HDF5 file", $"'{upload.Model.FileName}' is not an HDF5 file: upload the Keras .h5 (model.save(\"model.h5\")).");
+                return ApiError.BadRequest(ErrorCodes.NotHdf5, "Not an HDF5 file", $"'{upload.Model.FileName}' is not an HDF5 file: upload the Keras .h5 (model.save(\"model.h5\"); a Keras 3 .keras archive is a zip, not read here).");
             }
 
             ModelFolder candidate;
@@ -88,7 +88,8 @@ public sealed partial class ModelUploadService(
             }
             catch (InvalidDataException e)
             {
-                return new ApiError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ModelInvalid, "The model cannot be used", e.Message);
+                // The message names the staged file; the operator knows it by the name they uploaded.
+                return new ApiError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ModelInvalid, "The model cannot be used", e.Message.Replace(staged, upload.Model.FileName, StringComparison.Ordinal));
             }
 
             var activeRecord = await registry.GetActiveAsync(cancellationToken);

@@ -85,7 +85,7 @@ public sealed class ModelUploadTests
         var refusals = new (HttpContent Upload, HttpStatusCode Status, string Code, string Detail)[]
         {
             (Upload("not a model"u8.ToArray(), description), HttpStatusCode.BadRequest, "not_hdf5", "is not an HDF5 file"),
-            (Upload(good[..(good.Length / 2)], description), HttpStatusCode.UnprocessableEntity, "model_invalid", ""),
+            (Upload(good[..(good.Length / 2)], description), HttpStatusCode.UnprocessableEntity, "model_invalid", "'model.h5' could not be read as a Keras model; it may be truncated"),
             (Upload(File.ReadAllBytes(Fixture("unknown_layer.h5")), ("classes", "a,b"), ("input_size", "8")), HttpStatusCode.UnprocessableEntity, "model_invalid", "Unsupported Keras layer 'Lambda' (layer 'custom_code')"),
             (Upload(new byte[70_000], description), HttpStatusCode.RequestEntityTooLarge, "body_too_large", "0.1 MB"),
             (Upload(good, ("classes", MaskClasses), ("input_size", "10x9")), HttpStatusCode.UnprocessableEntity, "model_invalid", "names 3 classes"),
