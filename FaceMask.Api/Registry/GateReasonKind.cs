@@ -18,8 +18,14 @@ public enum GateReasonKind
     /// <summary>The reference set lacks images of some of its classes.</summary>
     ReferenceSetLacksClasses,
 
+    /// <summary>The reference set has fewer images of some class than <c>Retraining:MinReferencePerClass</c>.</summary>
+    ReferenceSetTooSmall,
+
     /// <summary>Its macro-F1 on the reference set is below the active model's minus the margin.</summary>
     MacroF1Lower,
+
+    /// <summary>Its macro-F1 on the reference set equals the active model's minus the margin: a tie is not an improvement.</summary>
+    NoImprovement,
 
     /// <summary>A class's recall on the reference set dropped by more than allowed.</summary>
     ClassRecallDropped,

@@ -9,11 +9,12 @@ namespace FaceMask.Api.Retraining;
 /// <summary>
 /// Decides whether a candidate may replace the active model. It promotes only when everything can
 /// be compared on the reference set (an active model with the same classes and input contract, a
-/// reference set with images of every class) and the candidate is no worse there: macro-F1 at
-/// least the active one's minus the margin, no class's recall lower by more than the allowed
-/// drop, and its worst robustness row no lower than the active one's by more than the allowed drop
-/// (judged when both models were measured under the shifts, as every retrain does). Anything else
-/// keeps the candidate, with every reason.
+/// reference set with at least <see cref="RetrainingOptions.MinReferencePerClass"/> images of every
+/// class) and the candidate is better there: macro-F1 above the active one's minus the margin (a
+/// tie keeps the served model), no class's recall lower by more than the allowed drop, and its
+/// worst robustness row no lower than the active one's by more than the allowed drop (judged when
+/// both models were measured under the shifts, as every retrain does). Anything else keeps the
+/// candidate, with every reason.
 /// </summary>
 public static class PromotionGate
 {
@@ -28,7 +29,7 @@ public static class PromotionGate
         RetrainingOptions options,
         bool sameInputContract = true)
     {
-        var reasons = Incomparable(candidate, active, activeFigures, reference, sameInputContract).ToList();
+        var reasons = Incomparable(candidate, active, activeFigures, reference, options.MinReferencePerClass, sameInputContract).ToList();
         if (reasons.Count == 0)
         {
             var judged = new Judgement(reference!.Name, active!.Version, candidateFigures, activeFigures!, options);
@@ -45,9 +46,11 @@ public static class PromotionGate
     /// <summary>
     /// What stops the two models being compared at all: no active model, other classes, other input
     /// (for a retrain, which fine-tunes the active model; an uploaded model is measured through its own
-    /// preprocessing, so <paramref name="sameInputContract"/> is false), no reference set for every class.
+    /// preprocessing, so <paramref name="sameInputContract"/> is false), no reference set for every
+    /// class, or one too small to judge on (one face more or less misread would decide).
     /// </summary>
-    private static IEnumerable<GateReason> Incomparable(ModelMetadata candidate, ModelMetadata? active, ModelFigures? activeFigures, ReferenceVersion? reference, bool sameInputContract)
+    private static IEnumerable<GateReason> Incomparable(
+        ModelMetadata candidate, ModelMetadata? active, ModelFigures? activeFigures, ReferenceVersion? reference, int minPerClass, bool sameInputContract)
     {
         // A model of other classes is never measured beside the candidate: that is its reason, not a missing model.
         if (active is null || (activeFigures is null && active.Classes.SequenceEqual(candidate.Classes, StringComparer.Ordinal)))
@@ -75,6 +78,12 @@ public static class PromotionGate
         {
             yield return new(GateReasonKind.ReferenceSetLacksClasses, $"reference set {reference.Name} has no images of {string.Join(", ", missing)}, so their recall cannot be compared");
         }
+        else if (candidate.Classes.Where(c => reference.Counts.GetValueOrDefault(c) < minPerClass).ToList() is { Count: > 0 } few)
+        {
+            var counts = string.Join(", ", few.Select(c => $"{c} {reference.Counts.GetValueOrDefault(c)}"));
+            yield return new(GateReasonKind.ReferenceSetTooSmall,
+                $"reference set {reference.Name} has fewer than {minPerClass} images of a class ({counts}; Retraining:MinReferencePerClass), too few to judge on; upload a larger one with POST /api/reference");
+        }
     }
 
     /// <summary>The candidate's figures on reference set <paramref name="On"/> against the active model's.</summary>
@@ -90,9 +99,14 @@ public static class PromotionGate
 
         public IEnumerable<GateReason> Worse()
         {
-            if (Mine.MacroF1 < Theirs.MacroF1 - Options.PromotionMargin - Tolerance)
+            var bar = Theirs.MacroF1 - Options.PromotionMargin;
+            if (Mine.MacroF1 < bar - Tolerance)
             {
                 yield return new(GateReasonKind.MacroF1Lower, $"macro-F1 on {On} {F(Mine.MacroF1)} < {Active}'s {F(Theirs.MacroF1)} - margin {F(Options.PromotionMargin)}");
+            }
+            else if (Mine.MacroF1 <= bar + Tolerance)
+            {
+                yield return new(GateReasonKind.NoImprovement, $"macro-F1 on {On} {F(Mine.MacroF1)} ties {Active}'s {F(Theirs.MacroF1)} - margin {F(Options.PromotionMargin)}: a tie keeps the served model");
             }
 
             foreach (var (name, figures) in Theirs.PerClass)
@@ -118,7 +132,7 @@ public static class PromotionGate
             var rest = Robustness is (var mine, var theirs)
                 ? $"{recall}, and its worst robustness row {F(mine.WorstMacroF1)} ({mine.Worst}) >= {Active}'s {F(theirs.WorstMacroF1)} - {F(Options.MaxRobustnessDrop)}"
                 : $"and {recall}";
-            return $"on {On} macro-F1 {F(Mine.MacroF1)} >= {Active}'s {F(Theirs.MacroF1)} - margin {F(Options.PromotionMargin)}, {rest}";
+            return $"on {On} macro-F1 {F(Mine.MacroF1)} > {Active}'s {F(Theirs.MacroF1)} - margin {F(Options.PromotionMargin)}, {rest}";
         }
     }
 

@@ -98,12 +98,16 @@ public sealed class RetrainPreflight(
 
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<DatasetImage>? seed = null;
+        string? seedSource = null;
         IReadOnlyList<DatasetImage> reserved;
         if (reference is null)
         {
             var primary = data.Images.Where(i => i.Source == paths.Dataset).ToList();
             var fromPrimary = primary.Count > 0 && data.Classes.All(c => primary.Any(i => i.Class == c));
             seed = ReferenceSets.SeedFrom(fromPrimary ? data with { Images = primary } : data, options.Value.ToSplitOptions(), groupings.Group);
+            seedSource = fromPrimary
+                ? $"the test split of the primary data (seed {options.Value.Seed})"
+                : $"the test split of all the data, uploads included, as the primary data lacks a class (seed {options.Value.Seed})";
             reserved = seed;
         }
         else
@@ -121,7 +125,7 @@ public sealed class RetrainPreflight(
                 $"Add more distinct faces of {(gaps.Count == 1 ? "that class" : "those classes")}.");
         }
 
-        return new RetrainReadiness(null, plan, seed);
+        return new RetrainReadiness(null, plan, seed, seedSource);
     }
 
     /// <summary>Dataset/ and DatasetNew/ as they are on disk (absent folders contribute nothing).</summary>

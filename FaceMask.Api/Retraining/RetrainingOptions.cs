@@ -57,8 +57,9 @@ public sealed class RetrainingOptions : IValidatableObject
     public double ValidationPhotos { get; set; } = 0.3;
 
     /// <summary>
-    /// A new model is promoted only when its macro-F1 on the reference set is at least the active
-    /// model's minus this margin. 0: not worse; a negative margin demands that much improvement.
+    /// A new model is promoted only when its macro-F1 on the reference set is above the active
+    /// model's minus this margin. 0: better (a tie keeps the served model); a negative margin
+    /// demands more than that much improvement.
     /// </summary>
     [Range(-1, 1)]
     public double PromotionMargin { get; set; }
@@ -74,6 +75,13 @@ public sealed class RetrainingOptions : IValidatableObject
     /// </summary>
     [Range(0, 1)]
     public double MaxRobustnessDrop { get; set; } = 0.02;
+
+    /// <summary>
+    /// The gate judges only on a reference set with at least this many images of every class; on a
+    /// smaller one every candidate stays a candidate (with 10 images, one face decides a tenth of a recall).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MinReferencePerClass { get; set; } = 30;
 
     /// <summary>A retrain is refused before anything is enqueued when a class has fewer distinct images than this.</summary>
     [Range(1, 1_000_000)]

@@ -2,7 +2,6 @@ using FaceMask.Api.Infrastructure;
 using FaceMask.Api.Registry;
 using FaceMask.Api.Retraining.Reference;
 using FaceMask.Training.Data;
-using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Retraining;
 
@@ -10,7 +9,7 @@ namespace FaceMask.Api.Retraining;
 /// Stage 1: checks the data as a retrain request was checked (it may have changed since), seeds the
 /// reference set on a fresh deployment, groups near-duplicates and writes the retrain's own split.
 /// </summary>
-public sealed class SplitStage(StageRunner runner, RetrainPreflight preflight, ReferenceSets references, ServicePaths paths, TimeProvider time, IOptions<RetrainingOptions> options)
+public sealed class SplitStage(StageRunner runner, RetrainPreflight preflight, ReferenceSets references, ServicePaths paths, TimeProvider time)
 {
     public async Task<string> RunAsync(RunningStage stage)
     {
@@ -24,7 +23,7 @@ public sealed class SplitStage(StageRunner runner, RetrainPreflight preflight, R
 
         if (readiness.Seed is { } seed)
         {
-            reference = await references.SeedAsync(seed, $"seeded by retrain {stage.Retrain.Id} from the test split of the primary data (seed {options.Value.Seed})", stage.Token);
+            reference = await references.SeedAsync(seed, $"seeded by retrain {stage.Retrain.Id} from {readiness.SeedSource}", stage.Token);
         }
 
         var plan = readiness.Plan!;

@@ -10,17 +10,44 @@ namespace FaceMask.Tests.Retraining;
 public sealed class PromotionGateTests
 {
     private static readonly string[] Classes = ["mask_weared_incorrect", "with_mask", "without_mask"];
-    private static readonly ReferenceVersion Reference = new(1, DateTimeOffset.UnixEpoch, "test", "f", Classes.ToDictionary(c => c, _ => 10),
+    private static readonly ReferenceVersion Reference = new(1, DateTimeOffset.UnixEpoch, "test", "f", Classes.ToDictionary(c => c, _ => 30),
         [.. Classes.Select(c => new ReferenceImage(c, c, c))]);
 
     [Fact]
-    public void A_candidate_no_worse_on_every_class_is_promoted()
+    public void A_better_candidate_no_worse_on_any_class_is_promoted()
     {
         var decision = Decide(Figures("v2", [10, 9, 10]), Figures("v1", [10, 9, 9]));
 
         Assert.True(decision.Promote, decision.Summary);
         Assert.StartsWith("promoted: on ref-v1", decision.Summary);
         Assert.Empty(decision.Reasons);
+    }
+
+    [Fact]
+    public void A_tie_keeps_the_served_model()
+    {
+        // Exactly the active model's figures (0.8950 against 0.8950 on a fresh deployment): nothing gained, so nothing changes.
+        var decision = Decide(Figures("v2", [10, 9, 9]), Figures("v1", [10, 9, 9]));
+
+        Assert.False(decision.Promote);
+        Assert.Equal(new GateReason(GateReasonKind.NoImprovement, "macro-F1 on ref-v1 0.9332 ties v1's 0.9332 - margin 0.0000: a tie keeps the served model"), Assert.Single(decision.Reasons));
+        Assert.StartsWith("kept as candidate: ", decision.Summary);
+    }
+
+    [Fact]
+    public void A_reference_set_too_small_to_judge_on_keeps_every_candidate()
+    {
+        // A fresh deployment's first retrain seeded 10 faces per class: one face would move a recall by a tenth.
+        var small = Reference with { Counts = new Dictionary<string, int> { ["mask_weared_incorrect"] = 10, ["with_mask"] = 45, ["without_mask"] = 29 } };
+
+        var decision = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [5, 5, 5]), small, new RetrainingOptions());
+        var allowed = PromotionGate.Decide(Metadata("v2"), Figures("v2", [10, 10, 10]), Metadata("v1"), Figures("v1", [5, 5, 5]), small, new RetrainingOptions { MinReferencePerClass = 10 });
+
+        Assert.False(decision.Promote);
+        Assert.Equal(new GateReason(GateReasonKind.ReferenceSetTooSmall,
+            "reference set ref-v1 has fewer than 30 images of a class (mask_weared_incorrect 10, without_mask 29; Retraining:MinReferencePerClass), too few to judge on; upload a larger one with POST /api/reference"),
+            Assert.Single(decision.Reasons));
+        Assert.True(allowed.Promote, allowed.Summary);
     }
 
     [Fact]

@@ -113,6 +113,7 @@ public sealed class ServiceEnvironment : IAsyncDisposable
             ["Retraining:Patience"] = "10",
             ["Retraining:FineTune"] = "false",
             ["Retraining:LearningRate"] = "0.003",
+            ["Retraining:MinReferencePerClass"] = "5", // the reference set seeded from 60 drawn faces per class holds about 9 of each
             ["RateLimiting:Enabled"] = "false",
         };
         if (Storage == Storage.Postgres)
