@@ -19,6 +19,7 @@ public static class ErrorCodes
     public const string HeadersTooLarge = "headers_too_large";
     public const string Internal = "internal_error";
     public const string NotReady = "not_ready";
+    public const string StoreUnavailable = "store_unavailable";
 
     // Specific failures, each named where it arises.
     public const string DetectorUnavailable = "detector_unavailable";

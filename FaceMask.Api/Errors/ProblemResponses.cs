@@ -6,7 +6,7 @@ namespace FaceMask.Api.Errors;
 /// <summary>
 /// Where failures become HTTP: <see cref="ApiError"/> values into RFC 7807 ProblemDetails, and every
 /// other error answer of the service (status code pages for 401/404/405, the exception handler for
-/// 500 and Kestrel's 4xx, the rate limiter's 429, the 431 guard) through the same writer, so each
+/// 500, Kestrel's 4xx and the store's outages (503), the rate limiter's 429, the 431 guard) through the same writer, so each
 /// carries <c>code</c> and <c>trace_id</c>.
 /// </summary>
 public static class ProblemResponses
@@ -30,6 +30,7 @@ public static class ProblemResponses
             problem.Extensions[TraceIdKey] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
         return services;
     }
 
