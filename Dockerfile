@@ -42,5 +42,5 @@ VOLUME /data
 USER $APP_UID
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:8080/health/live >/dev/null || exit 1
+    CMD curl -fsS http://127.0.0.1:8080/health/ready >/dev/null || exit 1
 ENTRYPOINT ["dotnet", "FaceMask.Api.dll"]

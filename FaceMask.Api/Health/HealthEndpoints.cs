@@ -1,6 +1,7 @@
 using FaceMask.Api.Inference;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FaceMask.Api.Health;
 
@@ -14,9 +15,15 @@ public static class HealthEndpoints
             .WithName("GetHealth")
             .WithSummary("Service status, compatible with the Python service.");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ModelReadyCheck.ReadyTag) });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ModelReadyCheck.ReadyTag), ResponseWriter = WriteReadinessAsync });
         return app;
     }
+
+    /// <summary>Readiness as JSON: its status and each check's, with why it is not ready (a bare "Unhealthy" tells an operator nothing).</summary>
+    private static Task WriteReadinessAsync(HttpContext context, HealthReport report) =>
+        context.Response.WriteAsJsonAsync(new ReadinessResponse(
+            report.Status.ToString(),
+            report.Entries.ToDictionary(e => e.Key, e => new ReadinessCheck(e.Value.Status.ToString(), e.Value.Description))));
 
     internal static Ok<HealthResponse> GetHealth(ModelHost host, TimeProvider time)
     {

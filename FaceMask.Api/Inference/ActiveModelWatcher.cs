@@ -27,6 +27,7 @@ public sealed class ActiveModelWatcher(
     private readonly SemaphoreSlim refresh = new(0, 1);
     private readonly SemaphoreSlim loading = new(1, 1);
     private string? failedVersion;
+    private bool initialModelUnloadable;
 
     public void RefreshNow()
     {
@@ -58,6 +59,11 @@ public sealed class ActiveModelWatcher(
         var active = await registry.GetActiveAsync(cancellationToken);
         if (active is null || host.Current?.Metadata.Version == active.Version)
         {
+            if (active is null && !host.IsReady && !initialModelUnloadable)
+            {
+                host.WaitingFor("no model version is active in the registry (activate one with POST /api/models/{version}/activate)");
+            }
+
             return active is not null;
         }
 
@@ -78,6 +84,7 @@ public sealed class ActiveModelWatcher(
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
             failedVersion = active.Version;
+            host.WaitingFor($"the active model {active.Version} cannot be loaded from {active.Path}: {e.Message}");
             logger.LogError(e, "Could not load the active model {Version} from {Path}; still serving {Current}", active.Version, active.Path, host.Current?.Metadata.Version ?? "nothing");
             return false;
         }
@@ -95,6 +102,7 @@ public sealed class ActiveModelWatcher(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                host.WaitingFor($"the model registry cannot be read ({e.GetBaseException().Message}); retrying");
                 logger.LogWarning(e, "Could not read the model registry; retrying");
             }
 
@@ -125,6 +133,7 @@ public sealed class ActiveModelWatcher(
             }
             catch (Exception e) when (e is not OperationCanceledException && attempt < 30)
             {
+                host.WaitingFor($"the model registry cannot be reached ({e.GetBaseException().Message}); attempt {attempt} of 30");
                 logger.LogWarning(e, "Registry not reachable yet (attempt {Attempt}); retrying", attempt);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
@@ -141,6 +150,8 @@ public sealed class ActiveModelWatcher(
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
+            initialModelUnloadable = true;
+            host.WaitingFor($"the registry is empty and the model at {path} (Model:Path) cannot be loaded: {e.Message}");
             logger.LogError(e, "The registry is empty and the model at {Path} cannot be loaded; the service stays unready until a model is activated", path);
             return;
         }

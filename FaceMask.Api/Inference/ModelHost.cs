@@ -10,8 +10,15 @@ namespace FaceMask.Api.Inference;
 public sealed class ModelHost : IDisposable
 {
     private ServingModel? current;
+    private volatile string waitingFor = "the service is starting: reading the model registry";
 
     public bool IsReady => Volatile.Read(ref current) is not null;
+
+    /// <summary>Why no model is served yet, in words for an operator (readiness shows it); the last obstacle met.</summary>
+    public string NotReadyReason => waitingFor;
+
+    /// <summary>Records what stops the first model loading (the registry unreachable, the model unreadable).</summary>
+    public void WaitingFor(string reason) => waitingFor = reason;
 
     /// <summary>The active model's metadata, or null before the first model is loaded.</summary>
     public OnnxModel? Current => Volatile.Read(ref current)?.Model;

@@ -17,12 +17,31 @@ public class ServiceLifecycleTests
         using var client = factory.CreateClient();
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Cancel)).StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready", Cancel)).StatusCode);
+        var ready = await client.GetAsync("/health/ready", Cancel);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var model = (await ready.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("checks").GetProperty("model");
+        Assert.Equal("Unhealthy", model.GetProperty("status").GetString());
+        Assert.Matches("^No model is served yet: the (service is starting|registry is empty and the model at /no/such/model \\(Model:Path\\) cannot be loaded)", model.GetProperty("description").GetString());
         var health = await client.GetFromJsonAsync<JsonElement>("/api/health", Cancel);
         Assert.False(health.GetProperty("model_loaded").GetBoolean());
         var prediction = await client.PostAsync("/api/predict", PredictionApiTests.Upload("file", TestImages.Face(MaskState.None, 1)), Cancel);
         await PredictionApiTests.AssertProblem(prediction, HttpStatusCode.ServiceUnavailable, "still loading");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/api/model/info", Cancel)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_start_up_failure_is_one_clear_line_and_exit_code_1()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
+        await using var service = environment.StartProcess(new Dictionary<string, string?> { ["Proxies:KnownNetworks:0"] = "the-proxy" });
+
+        var exitCode = await service.WaitForExitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}:\n{service.Output}");
+        var lines = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = Assert.Single(lines, l => l.StartsWith("facemask: cannot run: ", StringComparison.Ordinal));
+        Assert.Contains("Proxies:KnownNetworks: 'the-proxy' is not a network in CIDR form", line);
+        Assert.DoesNotContain(lines, l => l.StartsWith("at ", StringComparison.Ordinal)); // no stack trace
     }
 
     [Fact]
@@ -35,7 +54,9 @@ public class ServiceLifecycleTests
 
         await factory.WaitUntilReadyAsync(client);
 
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready", Cancel)).StatusCode);
+        var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready", Cancel);
+        Assert.Equal("Healthy", ready.GetProperty("status").GetString());
+        Assert.StartsWith("Serving ", ready.GetProperty("checks").GetProperty("model").GetProperty("description").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/predict", PredictionApiTests.Upload("file", TestImages.Face(MaskState.None, 1)), Cancel)).StatusCode);
     }
 

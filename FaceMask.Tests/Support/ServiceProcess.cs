@@ -95,6 +95,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"The service did not become ready in {timeout}:\n{Output}");
     }
 
+    /// <summary>Waits for the process to end by itself (a start-up failure); its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        return process.ExitCode;
+    }
+
     /// <summary>SIGKILL: the process gets no chance to clean up or re-queue its jobs.</summary>
     public async Task KillAsync()
     {
