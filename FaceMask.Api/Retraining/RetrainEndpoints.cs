@@ -46,6 +46,13 @@ public static class RetrainEndpoints
         }
 
         var upload = read.Value!;
+        using var turn = upload.Files.Count > 0 ? services.Lock.TryEnter() : await services.Lock.EnterAsync(cancellationToken);
+        if (turn is null)
+        {
+            return ApiError.Conflict(ErrorCodes.RetrainRunning, "A retrain is starting",
+                "Another retrain request is checking the data; nothing was added. Upload with POST /api/datasets/new, or retrain once it ends.").ToProblem();
+        }
+
         if (await services.Retrains.RunningAsync(cancellationToken) is { } running)
         {
             return upload.Files.Count > 0
@@ -63,7 +70,7 @@ public static class RetrainEndpoints
 
         var added = upload.Files.Count + upload.Rejected.Count > 0 ? await services.Store.AddAsync(upload.Files, upload.Rejected, cancellationToken, upload.NewClassSet) : null;
         var reference = readiness.Seed is { } seed
-            ? await services.References.SeedAsync(seed, $"seeded when the first retrain was accepted, from the test split of the primary data (seed {services.Options.Value.Seed})", cancellationToken)
+            ? await services.References.SeedAsync(seed, $"seeded when the first retrain was accepted, from {readiness.SeedSource}", cancellationToken)
             : services.References.Current();
         var (retrain, created) = await services.Retrains.StartAsync(cancellationToken);
         return Accepted(retrain, created, added, reference?.Name);

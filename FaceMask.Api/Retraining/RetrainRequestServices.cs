@@ -11,4 +11,5 @@ public sealed record RetrainRequestServices(
     ReferenceSets References,
     DatasetStore Store,
     LabelledUploadReader Uploads,
+    RetrainRequestLock Lock,
     IOptions<RetrainingOptions> Options);

@@ -28,6 +28,7 @@ public static class RetrainingSetup
         services.AddSingleton(new NearDuplicateCache(capacity: 4));
         services.AddSingleton<RetrainPreflight>();
         services.AddSingleton<RetrainService>();
+        services.AddSingleton<RetrainRequestLock>();
         services.AddTransient<StageRunner>();
         services.AddTransient<SplitStage>();
         services.AddTransient<TrainStage>();
