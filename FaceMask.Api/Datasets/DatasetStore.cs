@@ -18,6 +18,9 @@ public sealed class DatasetStore(ServicePaths paths, ModelHost host, IOptions<Up
     private readonly SemaphoreSlim writeLock = new(1, 1);
     private readonly Dictionary<string, (long Length, DateTime Modified, string Sha256)> hashCache = new(StringComparer.Ordinal);
 
+    /// <summary>Raised after an upload added images, so work that depends on the data (grouping it ahead of a retrain) can start.</summary>
+    public event Action? Changed;
+
     /// <summary>Classes uploads may use: the served model's, else the class folders of Dataset/.</summary>
     public IReadOnlyList<string> Classes()
     {
@@ -83,6 +86,11 @@ public sealed class DatasetStore(ServicePaths paths, ModelHost host, IOptions<Up
         }
 
         logger.LogInformation("Dataset upload: {Added} added, {Duplicates} duplicates, {Rejected} rejected", added, duplicates, rejected.Count);
+        if (added > 0)
+        {
+            Changed?.Invoke();
+        }
+
         return new UploadResult(added, duplicates, rejected);
     }
 

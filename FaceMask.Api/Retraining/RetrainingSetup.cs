@@ -29,6 +29,7 @@ public static class RetrainingSetup
         services.AddSingleton<RetrainPreflight>();
         services.AddSingleton<RetrainService>();
         services.AddSingleton<RetrainRequestLock>();
+        services.AddHostedService<DataCheckWarmer>();
         services.AddTransient<StageRunner>();
         services.AddTransient<SplitStage>();
         services.AddTransient<TrainStage>();

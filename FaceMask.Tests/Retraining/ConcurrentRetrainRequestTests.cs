@@ -49,4 +49,44 @@ public sealed class ConcurrentRetrainRequestTests
         var started = await withoutFiles.Content.ReadFromJsonAsync<JsonElement>(Cancel);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(started.GetProperty("status_url").GetString() + "/cancel", null, Cancel)).StatusCode); // leave nothing running
     }
+
+    [Fact]
+    public async Task The_data_is_grouped_ahead_of_time_so_a_retrain_request_groups_nothing()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite);
+        await using var factory = environment.Start();
+        using var client = factory.CreateClient();
+        await factory.WaitUntilReadyAsync(client);
+        var warmer = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DataCheckWarmer>().Single();
+        var groupings = factory.Services.GetRequiredService<FaceMask.Training.Data.NearDuplicateCache>();
+        await WaitAsync(() => warmer.Completed >= 1, "the check on start");
+
+        // An upload is grouped in the background too, before anyone asks for a retrain.
+        var upload = await client.PostAsync("/api/datasets/new", new MultipartFormDataContent
+        {
+            { new StringContent("with_mask"), "label" },
+            { PredictionApiTests.File(TestImages.Face(MaskState.Correct, 40)), "files", "a.jpg" },
+        }, Cancel);
+        Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
+        await WaitAsync(() => warmer.Completed >= 2, "the check after the upload");
+        var before = groupings.Counts;
+
+        var response = await client.PostAsync("/api/retrain", null, Cancel);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(before.Misses, groupings.Counts.Misses); // nothing grouped on the request: it answered at once
+        Assert.True(groupings.Counts.Hits > before.Hits);
+        var started = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(started.GetProperty("status_url").GetString() + "/cancel", null, Cancel)).StatusCode);
+    }
+
+    private static async Task WaitAsync(Func<bool> done, string what)
+    {
+        for (var attempt = 0; attempt < 300 && !done(); attempt++)
+        {
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.True(done(), $"{what} did not finish within 30 s");
+    }
 }
