@@ -1,4 +1,7 @@
-# FaceMask.Api with the shipped models: docker build -t facemask . && docker run -p 8080:8080 facemask
+# FaceMask.Api with the shipped models, in two images from one build:
+#   docker build -t facemask .                                  # full: serves and retrains (libtorch)
+#   docker build --target serving -t facemask-serving .         # serving only: no libtorch, never trains
+# docker run -p 8080:8080 facemask; compose.yaml runs two serving replicas and one full worker.
 # Build stage: restore on the project files alone (a cached layer while only code changes), then publish.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -9,9 +12,10 @@ COPY FaceMask.Api/FaceMask.Api.csproj FaceMask.Api/
 RUN dotnet restore FaceMask.Api/FaceMask.Api.csproj
 COPY FaceMask.Training/ FaceMask.Training/
 COPY FaceMask.Api/ FaceMask.Api/
-RUN dotnet publish FaceMask.Api/FaceMask.Api.csproj -c Release --no-restore -o /app
+RUN dotnet publish FaceMask.Api/FaceMask.Api.csproj -c Release --no-restore -o /app \
+ && dotnet publish FaceMask.Api/FaceMask.Api.csproj -c Release --no-restore --no-build -p:ServingOnly=true -o /app-serving
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # What the native libraries load (found with ldd over the published *.so): OpenCvSharp's
 # libOpenCvSharpExtern.so links GTK 3 (and through it X11, cairo, pango, glib), libdrm and libatomic;
 # without the last two every prediction is a 500. curl: the health check. On the official Ubuntu 24.04
@@ -20,7 +24,6 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libgtk-3-0 libdrm2 libatomic1 curl \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY --from=build /app ./
 COPY models/ models/
 # Everything the service writes lives under /data (one volume): the datasets, the splits and models of
 # retrains, the reference set, the embedded job store when no PostgreSQL is configured, and the
@@ -44,3 +47,13 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
     CMD curl -fsS http://127.0.0.1:8080/health/ready >/dev/null || exit 1
 ENTRYPOINT ["dotnet", "FaceMask.Api.dll"]
+
+# Predictions, detection, the registry, the pages and retrain requests (enqueued for a worker); about
+# 500 MB smaller. Needs PostgreSQL and a worker to retrain: a lone serving container cannot train.
+FROM runtime AS serving
+COPY --from=build /app-serving ./
+ENV Jobs__RunRetrains=false
+
+# Everything, retraining included: the single-container mode and compose's worker. The default target.
+FROM runtime AS full
+COPY --from=build /app ./

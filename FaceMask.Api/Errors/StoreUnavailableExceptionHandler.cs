@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Net.Http.Headers;
+using Npgsql;
 
 namespace FaceMask.Api.Errors;
 
@@ -23,6 +24,9 @@ public sealed class StoreUnavailableExceptionHandler(IProblemDetailsService prob
 
         logger.LogWarning("{Method} {Path} answered 503: the store is unreachable ({Reason})",
             httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
+        // Pooled connections to a server that restarted are dead: drop them, so the first requests
+        // after it is back open new ones instead of failing on the old ones.
+        NpgsqlConnection.ClearAllPools();
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers[HeaderNames.RetryAfter] = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -45,6 +45,7 @@ public sealed class StageRunner(
             logger.LogWarning("Retrain {Id}: {Stage} runs again, {Recovery}", retrainId, stageName, recovery);
         }
 
+        logger.LogInformation("Retrain {Id}: {Stage} starts on this process (attempt {Attempt})", retrainId, stageName, attempt);
         using var cancellation = cancellations.Register(retrainId, hangfireToken);
         var now = time.GetUtcNow();
         retrain = retrain with

@@ -19,7 +19,8 @@ namespace FaceMask.Api.Retraining.Jobs;
 public static class JobStorageSetup
 {
     /// <summary>
-    /// The connection string chooses the store at start-up (it decides which types exist); every
+    /// The connection string chooses the store, and Jobs:RunRetrains whether this process has a Hangfire
+    /// server, at start-up (they decide which types and services exist); every
     /// other setting is read through its validated options when the services are first resolved.
     /// </summary>
     /// <typeparam name="TStateFilter">The job state filter to install (a registered singleton): the retrain's failure bookkeeping.</typeparam>
@@ -70,6 +71,12 @@ public static class JobStorageSetup
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new DisposalTolerantLogProvider(new Hangfire.AspNetCore.AspNetCoreLogProvider(provider.GetRequiredService<ILoggerFactory>())))
             .UseFilter(provider.GetRequiredService<TStateFilter>()));
+
+        // A serving replica enqueues and shows jobs; only a process that runs retrains has a server.
+        if (!configuration.GetValue($"{JobsOptions.Section}:{nameof(JobsOptions.RunRetrains)}", true))
+        {
+            return services;
+        }
 
         // One worker: a retrain already uses every core, and only one runs at a time.
         services.AddHangfireServer((provider, server) =>

@@ -3,9 +3,19 @@ using System.ComponentModel.DataAnnotations;
 namespace FaceMask.Api.Retraining.Jobs;
 
 /// <summary><c>Jobs:*</c>: the Hangfire server of this replica.</summary>
-public sealed class JobsOptions
+public sealed class JobsOptions : IValidatableObject
 {
     public const string Section = "Jobs";
+
+    /// <summary>
+    /// Whether this process runs retrain stages (a Hangfire server). A serving replica (the image
+    /// without libtorch) sets it to false: it still accepts retrain requests and enqueues them for
+    /// a worker, and serves predictions, detection, the registry and the pages.
+    /// </summary>
+    public bool RunRetrains { get; set; } = true;
+
+    /// <summary>libtorch is beside the service (it is not in the serving image).</summary>
+    public static bool TrainingLibrariesPresent => !OperatingSystem.IsLinux() || File.Exists(Path.Combine(AppContext.BaseDirectory, "libtorch_cpu.so"));
 
     /// <summary>PostgreSQL schema of Hangfire's tables.</summary>
     public string Schema { get; set; } = "hangfire";
@@ -37,4 +47,14 @@ public sealed class JobsOptions
     public TimeSpan Poll => TimeSpan.FromSeconds(PollSeconds);
 
     public TimeSpan InvisibilityTimeout => TimeSpan.FromMinutes(InvisibilityTimeoutMinutes);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RunRetrains && !TrainingLibrariesPresent)
+        {
+            yield return new ValidationResult(
+                "Jobs:RunRetrains is true but this build has no libtorch (the serving image): set Jobs__RunRetrains=false, or run the full image as the worker.",
+                [nameof(RunRetrains)]);
+        }
+    }
 }
