@@ -6,6 +6,24 @@ namespace FaceMask.Api.Infrastructure;
 /// </summary>
 public static class StartupFailure
 {
+    private static int registered;
+
+    /// <summary>
+    /// Prints <see cref="Describe"/> and exits with code 1 when an exception escapes the program
+    /// (start-up included). A test host's failures are caught by its factory and never get here.
+    /// </summary>
+    public static void ExitOnUnhandled()
+    {
+        if (Interlocked.Exchange(ref registered, 1) == 0)
+        {
+            AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            {
+                Console.Error.WriteLine(Describe(e.ExceptionObject as Exception ?? new InvalidOperationException(e.ExceptionObject?.ToString())));
+                Environment.Exit(1);
+            };
+        }
+    }
+
     public static string Describe(Exception failure)
     {
         var cause = failure is SecretFileException ? failure : failure.GetBaseException();
