@@ -280,6 +280,10 @@ public sealed class PredictionApiTests : IClassFixture<PredictionApiTests.Servic
     internal static MultipartFormDataContent Upload(string field, byte[] bytes, string fileName = "face.jpg", string contentType = "image/jpeg") =>
         new() { { File(bytes, contentType), field, fileName } };
 
+    /// <summary>A labelled upload as the dataset and retrain routes take it: one drawn correct-mask face labelled with_mask.</summary>
+    internal static MultipartFormDataContent LabelledFace(int seed) =>
+        new() { { new StringContent("with_mask"), "label" }, { File(TestImages.Face(MaskState.Correct, seed)), "files", "a.jpg" } };
+
     internal static ByteArrayContent File(byte[] bytes, string contentType = "image/jpeg") =>
         new(bytes) { Headers = { ContentType = new MediaTypeHeaderValue(contentType) } };
 

@@ -36,11 +36,7 @@ public sealed class StoreOutageTests
             using var request = new HttpRequestMessage(new HttpMethod(method), path);
             if (method == "POST")
             {
-                request.Content = new MultipartFormDataContent
-                {
-                    { new StringContent("with_mask"), "label" },
-                    { PredictionApiTests.File(TestImages.Face(MaskState.Correct, 4)), "files", "a.jpg" },
-                };
+                request.Content = PredictionApiTests.LabelledFace(4);
             }
 
             var response = await client.SendAsync(request, Cancel);

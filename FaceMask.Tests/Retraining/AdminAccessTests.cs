@@ -199,11 +199,7 @@ public sealed class AdminAccessTests
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "POST")
         {
-            request.Content = new MultipartFormDataContent
-            {
-                { new StringContent("with_mask"), "label" },
-                { PredictionApiTests.File(TestImages.Face(MaskState.Correct, 4)), "files", "a.jpg" },
-            };
+            request.Content = PredictionApiTests.LabelledFace(4);
         }
 
         if (key is not null)

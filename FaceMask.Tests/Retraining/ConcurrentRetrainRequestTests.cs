@@ -4,7 +4,6 @@ using System.Text.Json;
 using FaceMask.Api.Retraining;
 using FaceMask.Tests.Api;
 using FaceMask.Tests.Support;
-using FaceMask.Training.Synthetic;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceMask.Tests.Retraining;
@@ -28,11 +27,7 @@ public sealed class ConcurrentRetrainRequestTests
         var checking = factory.Services.GetRequiredService<RetrainRequestLock>().TryEnter();
         Assert.NotNull(checking);
 
-        var withFiles = await client.PostAsync("/api/retrain", new MultipartFormDataContent
-        {
-            { new StringContent("with_mask"), "label" },
-            { PredictionApiTests.File(TestImages.Face(MaskState.Correct, 4)), "files", "a.jpg" },
-        }, Cancel);
+        var withFiles = await client.PostAsync("/api/retrain", PredictionApiTests.LabelledFace(4), Cancel);
         var waiting = client.PostAsync("/api/retrain", null, Cancel);
         await Task.Delay(300, Cancel);
         var waitedWhileChecking = !waiting.IsCompleted;
@@ -62,11 +57,7 @@ public sealed class ConcurrentRetrainRequestTests
         await WaitAsync(() => warmer.Completed >= 1, "the check on start");
 
         // An upload is grouped in the background too, before anyone asks for a retrain.
-        var upload = await client.PostAsync("/api/datasets/new", new MultipartFormDataContent
-        {
-            { new StringContent("with_mask"), "label" },
-            { PredictionApiTests.File(TestImages.Face(MaskState.Correct, 40)), "files", "a.jpg" },
-        }, Cancel);
+        var upload = await client.PostAsync("/api/datasets/new", PredictionApiTests.LabelledFace(40), Cancel);
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
         await WaitAsync(() => warmer.Completed >= 2, "the check after the upload");
         var before = groupings.Counts;
