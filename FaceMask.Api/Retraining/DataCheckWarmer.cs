@@ -59,7 +59,7 @@ public sealed class DataCheckWarmer(RetrainPreflight preflight, DatasetStore sto
         var watch = Stopwatch.StartNew();
         try
         {
-            var readiness = await Task.Run(() => preflight.Check([], newClassSet: false, stoppingToken), stoppingToken);
+            var readiness = await Task.Run(() => preflight.Check([], newClassSet: false, DataCheckOrigin.Background, stoppingToken), stoppingToken);
             logger.LogInformation("Checked the data ahead of the next retrain in {Seconds:0.0} s: {Outcome}",
                 watch.Elapsed.TotalSeconds, readiness.Refusal is { } refusal ? $"a retrain would be refused ({refusal.Code})" : "ready to retrain");
         }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace FaceMask.Api.Retraining;
 
-/// <summary><c>POST /api/retrain</c> (admin), <c>GET /api/jobs</c>, <c>GET /api/jobs/{id}</c>, <c>POST /api/jobs/{id}/cancel</c> (admin).</summary>
+/// <summary><c>POST /api/retrain</c> (admin), <c>GET /api/retrain/check</c> (admin), <c>GET /api/jobs</c>, <c>GET /api/jobs/{id}</c>, <c>POST /api/jobs/{id}/cancel</c> (admin).</summary>
 public static class RetrainEndpoints
 {
     public static IEndpointRouteBuilder MapRetrainEndpoints(this IEndpointRouteBuilder app)
@@ -21,6 +21,11 @@ public static class RetrainEndpoints
             .AcceptsLabelledImages()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        app.MapGet("/api/retrain/check", (DataCheckProgress progress) => TypedResults.Ok(progress.Status()))
+            .WithTags("Retraining")
+            .WithName("GetDataCheck")
+            .WithSummary("The data checks running now (phase, images read of all, seconds) and the last one's outcome: what a retrain request is waiting for. Admin.")
+            .RequireAdmin();
         var jobs = app.MapGroup("/api/jobs").WithTags("Retraining");
         jobs.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("Every retrain, newest first.");
         jobs.MapGet("/{id:guid}", GetJobAsync)
@@ -62,7 +67,7 @@ public static class RetrainEndpoints
         }
 
         // Every check before any write: a refused request changes nothing.
-        var readiness = await Task.Run(() => services.Preflight.Check(upload.Files, upload.NewClassSet, cancellationToken), cancellationToken);
+        var readiness = await Task.Run(() => services.Preflight.Check(upload.Files, upload.NewClassSet, DataCheckOrigin.Request, cancellationToken), cancellationToken);
         if (readiness.Refusal is { } refusal)
         {
             return refusal.ToProblem();

@@ -20,10 +20,19 @@ namespace FaceMask.Api.Retraining;
 /// stage that follows on this replica does not group the same data again).
 /// </summary>
 public sealed class RetrainPreflight(
-    ServicePaths paths, ModelHost host, ReferenceSets references, NearDuplicateCache groupings, IOptions<RetrainingOptions> options, IOptions<UploadOptions> uploads)
+    ServicePaths paths, ModelHost host, ReferenceSets references, NearDuplicateCache groupings, DataCheckProgress progress,
+    IOptions<RetrainingOptions> options, IOptions<UploadOptions> uploads)
 {
-    /// <summary>Checks the data on disk plus <paramref name="pending"/> (uploads about to be added).</summary>
-    public RetrainReadiness Check(IReadOnlyList<LabelledUpload> pending, bool newClassSet, CancellationToken cancellationToken)
+    /// <summary>Checks the data on disk plus <paramref name="pending"/> (uploads about to be added), reporting its progress.</summary>
+    public RetrainReadiness Check(IReadOnlyList<LabelledUpload> pending, bool newClassSet, DataCheckOrigin origin, CancellationToken cancellationToken)
+    {
+        using var check = progress.Begin(origin);
+        var readiness = Check(pending, newClassSet, check, cancellationToken);
+        check.Finish(readiness.Refusal?.Code ?? "ready");
+        return readiness;
+    }
+
+    private RetrainReadiness Check(IReadOnlyList<LabelledUpload> pending, bool newClassSet, DataCheckProgress.Check check, CancellationToken cancellationToken)
     {
         var known = host.Current?.Classes;
         if (pending.Select(p => ClassLabels.Refusal(p.Label, null, newClassSet: true)).FirstOrDefault(r => r is not null) is { } invalid)
@@ -31,7 +40,8 @@ public sealed class RetrainPreflight(
             return RetrainReadiness.Refused(StatusCodes.Status400BadRequest, ErrorCodes.InvalidLabel, "Invalid label", invalid);
         }
 
-        var existing = Scan(cancellationToken);
+        check.ReadingImages(CountFiles());
+        var existing = Scan(check.Counter, cancellationToken);
         if (known is not null && !newClassSet)
         {
             var unknown = pending.Select(p => p.Label).Concat(existing.Classes).Distinct(StringComparer.Ordinal)
@@ -68,6 +78,7 @@ public sealed class RetrainPreflight(
             Classes = existing.Classes.Concat(added.Select(a => a.Class)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
             Images = existing.Images.Concat(added).ToList(),
         };
+        check.Grouping();
         return Check(data, newClassSet ? null : known, references.Current(), cancellationToken);
     }
 
@@ -129,11 +140,14 @@ public sealed class RetrainPreflight(
     }
 
     /// <summary>Dataset/ and DatasetNew/ as they are on disk (absent folders contribute nothing).</summary>
-    public DatasetScan Scan(CancellationToken cancellationToken)
-    {
-        var sources = new[] { paths.Dataset, paths.DatasetNew }.Where(Directory.Exists).ToList();
-        return DatasetScanner.Scan(sources, uploads.Value.ImageLimits, cancellationToken: cancellationToken);
-    }
+    public DatasetScan Scan(CancellationToken cancellationToken) => Scan(null, cancellationToken);
+
+    private DatasetScan Scan(IProgress<int>? filesRead, CancellationToken cancellationToken) =>
+        DatasetScanner.Scan(Sources(), uploads.Value.ImageLimits, filesRead, cancellationToken);
+
+    private List<string> Sources() => new[] { paths.Dataset, paths.DatasetNew }.Where(Directory.Exists).ToList();
+
+    private int CountFiles() => DatasetScanner.CountFiles(Sources());
 
     private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 

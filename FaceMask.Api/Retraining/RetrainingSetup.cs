@@ -27,6 +27,7 @@ public static class RetrainingSetup
         services.AddSingleton<RetrainFailureFilter>();
         services.AddSingleton(new NearDuplicateCache(capacity: 4));
         services.AddSingleton<RetrainPreflight>();
+        services.AddSingleton<DataCheckProgress>();
         services.AddSingleton<RetrainService>();
         services.AddSingleton<RetrainRequestLock>();
         services.AddHostedService<DataCheckWarmer>();

@@ -22,6 +22,7 @@ public sealed class AdminAccessTests
     {
         { "POST", "/api/datasets/new" },
         { "POST", "/api/retrain" },
+        { "GET", "/api/retrain/check" },
         { "POST", "/api/models/facemask-v1/activate" },
         { "GET", "/hangfire" },
         { "GET", "/hangfire/jobs/succeeded" },

@@ -4,6 +4,7 @@ using System.Text.Json;
 using FaceMask.Api.Retraining;
 using FaceMask.Tests.Api;
 using FaceMask.Tests.Support;
+using FaceMask.Training.Synthetic;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceMask.Tests.Retraining;
@@ -51,10 +52,8 @@ public sealed class ConcurrentRetrainRequestTests
         await using var environment = ServiceEnvironment.Create(Storage.Sqlite);
         await using var factory = environment.Start();
         using var client = factory.CreateClient();
-        await factory.WaitUntilReadyAsync(client);
-        var warmer = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DataCheckWarmer>().Single();
+        var warmer = await StartCheckedAsync(factory, client);
         var groupings = factory.Services.GetRequiredService<FaceMask.Training.Data.NearDuplicateCache>();
-        await WaitAsync(() => warmer.Completed >= 1, "the check on start");
 
         // An upload is grouped in the background too, before anyone asks for a retrain.
         var upload = await client.PostAsync("/api/datasets/new", PredictionApiTests.LabelledFace(40), Cancel);
@@ -69,6 +68,62 @@ public sealed class ConcurrentRetrainRequestTests
         Assert.True(groupings.Counts.Hits > before.Hits);
         var started = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(started.GetProperty("status_url").GetString() + "/cancel", null, Cancel)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_data_check_reports_what_it_reads_and_what_it_found()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite);
+        await using var factory = environment.Start();
+        using var client = factory.CreateClient();
+        await StartCheckedAsync(factory, client);
+        var files = Directory.EnumerateFiles(environment.Dataset, "*.*", SearchOption.AllDirectories).Count();
+
+        var background = await client.GetFromJsonAsync<JsonElement>("/api/retrain/check", Cancel);
+        Assert.Equal(0, background.GetProperty("running").GetArrayLength());
+        Assert.Equal("Background", background.GetProperty("last").GetProperty("origin").GetString());
+        Assert.Equal(files, background.GetProperty("last").GetProperty("images").GetInt32());
+        Assert.Equal("ready", background.GetProperty("last").GetProperty("outcome").GetString());
+
+        // A request's own check (here refused: a label no model knows) is the last one then.
+        using var unknown = new MultipartFormDataContent { { new StringContent("beard"), "label" } };
+        unknown.Add(new ByteArrayContent(TestImages.Face(MaskState.None, 7)), "files", "face.jpg");
+        var refused = await client.PostAsync("/api/retrain", unknown, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var request = (await client.GetFromJsonAsync<JsonElement>("/api/retrain/check", Cancel)).GetProperty("last");
+        Assert.Equal("Request", request.GetProperty("origin").GetString());
+        Assert.Equal("unknown_class", request.GetProperty("outcome").GetString());
+        Assert.Equal(files, request.GetProperty("images").GetInt32());
+    }
+
+    [Fact]
+    public void A_running_check_shows_its_phase_and_how_far_it_has_read()
+    {
+        var progress = new DataCheckProgress(TimeProvider.System);
+        using (var check = progress.Begin(DataCheckOrigin.Request))
+        {
+            check.ReadingImages(7600);
+            check.Counter.Report(1216);
+            var reading = Assert.Single(progress.Status().Running);
+            Assert.Equal((DataCheckOrigin.Request, DataCheckProgress.ReadingPhase, 1216, 7600), (reading.Origin, reading.Phase, reading.Done, reading.Total));
+
+            check.Grouping();
+            Assert.Equal((DataCheckProgress.GroupingPhase, 0), (progress.Status().Running[0].Phase, progress.Status().Running[0].Total));
+            check.Finish("unsplittable");
+        }
+
+        var status = progress.Status();
+        Assert.Empty(status.Running);
+        Assert.Equal((DataCheckOrigin.Request, 7600, "unsplittable"), (status.Last!.Origin, status.Last.Images, status.Last.Outcome));
+    }
+
+    /// <summary>Waits for the service to be ready and its first background data check to end.</summary>
+    private static async Task<DataCheckWarmer> StartCheckedAsync(ApiFactory factory, HttpClient client)
+    {
+        await factory.WaitUntilReadyAsync(client);
+        var warmer = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DataCheckWarmer>().Single();
+        await WaitAsync(() => warmer.Completed >= 1, "the check on start");
+        return warmer;
     }
 
     private static async Task WaitAsync(Func<bool> done, string what)

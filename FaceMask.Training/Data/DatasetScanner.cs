@@ -18,24 +18,7 @@ public static class DatasetScanner
         IProgress<int>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var candidates = new List<(int SourceIndex, string Class, string RelativePath)>();
-        for (var sourceIndex = 0; sourceIndex < roots.Count; sourceIndex++)
-        {
-            var root = roots[sourceIndex];
-            if (!Directory.Exists(root))
-            {
-                throw new DirectoryNotFoundException($"Dataset folder '{root}' does not exist.");
-            }
-
-            foreach (var classDirectory in Directory.EnumerateDirectories(root).Where(IsVisible))
-            {
-                var className = Path.GetFileName(classDirectory);
-                foreach (var file in Directory.EnumerateFiles(classDirectory).Where(IsVisible))
-                {
-                    candidates.Add((sourceIndex, className, $"{className}/{Path.GetFileName(file)}"));
-                }
-            }
-        }
+        var candidates = Candidates(roots).ToList();
 
         // A stable order makes every later step (grouping, split assignment) reproducible.
         candidates.Sort((a, b) =>
@@ -98,6 +81,30 @@ public static class DatasetScanner
         catch (Exception e) when (e is ImageRejectedException or IOException or UnauthorizedAccessException)
         {
             return new UnreadableFile(path, e.Message);
+        }
+    }
+
+    /// <summary>How many files a scan of <paramref name="roots"/> reads (a directory listing, no decoding).</summary>
+    public static int CountFiles(IReadOnlyList<string> roots) => Candidates(roots).Count();
+
+    private static IEnumerable<(int SourceIndex, string Class, string RelativePath)> Candidates(IReadOnlyList<string> roots)
+    {
+        for (var sourceIndex = 0; sourceIndex < roots.Count; sourceIndex++)
+        {
+            var root = roots[sourceIndex];
+            if (!Directory.Exists(root))
+            {
+                throw new DirectoryNotFoundException($"Dataset folder '{root}' does not exist.");
+            }
+
+            foreach (var classDirectory in Directory.EnumerateDirectories(root).Where(IsVisible))
+            {
+                var className = Path.GetFileName(classDirectory);
+                foreach (var file in Directory.EnumerateFiles(classDirectory).Where(IsVisible))
+                {
+                    yield return (sourceIndex, className, $"{className}/{Path.GetFileName(file)}");
+                }
+            }
         }
     }
 

@@ -44,19 +44,44 @@
         button.disabled = true;
         result.className = "muted";
         result.textContent = "Checking the data…";
+        const checking = showCheckProgress(result);
         try {
             const accepted = await (await request("/api/retrain", { method: "POST", body: new FormData() })).json();
+            checking.stop();
             result.className = "success";
             result.textContent = accepted.already_running ? "A retrain was already running: watching it." : "Retrain started.";
             htmx.trigger(document.body, "retrain-started");
             watch(accepted.job_id);
         } catch (e) {
+            checking.stop();
             result.className = "error";
             result.textContent = e.message;
         } finally {
             button.disabled = false;
         }
     });
+
+    // While the request checks the data (seconds on a large dataset), show what the check is doing:
+    // GET /api/retrain/check reports its phase and images read of all.
+    function showCheckProgress(result) {
+        let active = true;
+        (async () => {
+            while (active) {
+                await new Promise(resolve => setTimeout(resolve, 500));
+                try {
+                    const status = await (await request("/api/retrain/check")).json();
+                    const check = status.running.find(c => c.origin === "Request") ?? status.running[0];
+                    if (active && check) {
+                        const counted = check.total ? ` ${check.done.toLocaleString()} of ${check.total.toLocaleString()}` : "";
+                        result.textContent = `Checking the data: ${check.phase.toLowerCase()}${counted} (${Math.round(check.seconds)} s)…`;
+                    }
+                } catch {
+                    return; // progress is a courtesy; the request itself reports errors
+                }
+            }
+        })();
+        return { stop: () => { active = false; } };
+    }
 
     document.addEventListener("click", event => {
         const id = event.target.closest("[data-watch]")?.dataset.watch;
