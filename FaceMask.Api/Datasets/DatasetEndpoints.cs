@@ -12,10 +12,12 @@ public static class DatasetEndpoints
     public static IEndpointRouteBuilder MapDatasetEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/datasets").WithTags("Datasets");
-        group.MapGet("/", GetDatasets).WithName("GetDatasets").WithSummary("Per-class counts of Dataset, DatasetNew and the current split.");
+        group.MapGet("/", GetDatasets).WithName("GetDatasets").WithSummary("Count the training data")
+            .WithDescription("Per-class counts of Dataset, DatasetNew and the current split.");
         group.MapPost("/new", UploadAsync)
             .WithName("UploadDataset")
-            .WithSummary("Add labelled images: repeated 'files' with a 'label', or a 'dataset' zip of class folders. Admin.")
+            .WithSummary("Add labelled images")
+            .WithDescription("Add labelled images: repeated 'files' with a 'label', or a 'dataset' zip of class folders. Admin.")
             .AcceptsLabelledImages();
         return app;
     }

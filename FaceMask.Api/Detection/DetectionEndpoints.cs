@@ -16,7 +16,8 @@ public static class DetectionEndpoints
             .WithStageTiming()
             .WithTags("Detection")
             .WithName("Detect")
-            .WithSummary("Find every face in a photo (multipart field 'file') and classify each: boxes in the photo's pixels, largest first.")
+            .WithSummary("Find and classify every face in a photo")
+            .WithDescription("Find every face in a photo (multipart field 'file') and classify each: boxes in the photo's pixels, largest first.")
             .WithDescription("Query: min_face (smallest face in pixels, default 16), max_faces (default 100; more are cut off and 'truncated' is true). Send 'Accept: image/jpeg' for the photo with boxes and labels drawn.")
             .DisableAntiforgery()
             .RequireRateLimiting(RateLimiting.PredictionPolicy)
@@ -63,12 +64,16 @@ public static class DetectionEndpoints
         return outcome.Value!.AnnotatedJpeg is { } jpeg ? TypedResults.File(jpeg, "image/jpeg") : TypedResults.Ok(outcome.Value.Response);
     }
 
-    /// <summary>The annotated photo is sent when the client prefers a JPEG to JSON (a browser's image/* or */* alone keeps JSON).</summary>
+    /// <summary>
+    /// The annotated photo is sent only when the client prefers a JPEG to JSON: <c>image/jpeg</c> alone,
+    /// or with a higher quality than <c>application/json</c>. Equal preference keeps JSON, the default
+    /// (Scalar sends <c>application/json, image/jpeg</c>), and so does a browser's image/* or */*.
+    /// </summary>
     private static bool WantsJpeg(HttpRequest request)
     {
         var accepts = request.GetTypedHeaders().Accept;
         var jpeg = accepts.Where(a => a.MediaType.Equals("image/jpeg", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
         var json = accepts.Where(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
-        return jpeg > 0 && jpeg >= json;
+        return jpeg > json;
     }
 }

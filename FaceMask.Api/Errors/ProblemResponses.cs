@@ -28,7 +28,11 @@ public static class ProblemResponses
             problem.Extensions.Remove("traceId");
             problem.Extensions.TryAdd(CodeKey, ErrorCodes.ForStatus(problem.Status ?? context.HttpContext.Response.StatusCode));
             problem.Extensions[TraceIdKey] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            problem.Detail ??= DefaultDetail(context.HttpContext.Request, problem.Status ?? context.HttpContext.Response.StatusCode);
         });
+        // Binding failures (a query value of the wrong type) throw, so BadRequestExceptionHandler can
+        // name them; otherwise they are a bare 400 outside Development.
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
         return services;
@@ -52,6 +56,16 @@ public static class ProblemResponses
         });
         return app;
     }
+
+    /// <summary>What a bare status (routing's 404 and 405, an unhandled exception's 500) tells the client: never an empty detail.</summary>
+    private static string? DefaultDetail(HttpRequest request, int status) => status switch
+    {
+        StatusCodes.Status404NotFound =>
+            $"Nothing answers {request.Method} {request.Path}: check the path and its ids (retrain ids are GUIDs, model versions names such as facemask-v2). Every route is listed at /scalar and /openapi/v1.json.",
+        StatusCodes.Status405MethodNotAllowed => $"{request.Path} does not take {request.Method}; /scalar lists the methods each route takes.",
+        StatusCodes.Status500InternalServerError => "The service failed on this request (not a fault of the request); its trace_id finds the error in the service's log.",
+        _ => null,
+    };
 
     /// <summary>Writes an error outside an endpoint (middleware, filters, callbacks).</summary>
     public static async Task WriteAsync(HttpContext context, ApiError error)

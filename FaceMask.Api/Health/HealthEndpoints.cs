@@ -13,7 +13,8 @@ public static class HealthEndpoints
         app.MapGroup("/api").WithTags("Health")
             .MapGet("/health", GetHealth)
             .WithName("GetHealth")
-            .WithSummary("Service status, compatible with the Python service.");
+            .WithSummary("Service health")
+            .WithDescription("Service status, compatible with the Python service.");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ModelReadyCheck.ReadyTag), ResponseWriter = WriteReadinessAsync });
         return app;

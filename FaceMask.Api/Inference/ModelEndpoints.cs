@@ -8,10 +8,11 @@ public static class ModelEndpoints
 {
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/model").WithTags("Model")
+        app.MapGroup("/api/model").WithTags("Models")
             .MapGet("/info", GetInfo)
             .WithName("GetModelInfo")
-            .WithSummary("The served model: version, classes, input size, preprocessing, test metrics, cost.")
+            .WithSummary("Get the served model")
+            .WithDescription("The served model: version, classes, input size, preprocessing, test metrics, cost.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }

@@ -25,11 +25,13 @@ public static class PredictionEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/", PredictAsync)
             .WithName("Predict")
-            .WithSummary("Classify one face image (multipart field 'file').")
+            .WithSummary("Classify one face")
+            .WithDescription("Classify one face image (multipart field 'file').")
             .AcceptsMultipart(new MultipartField(FileField, MultipartFieldKind.File, "The image: JPEG, PNG, BMP or WebP.", Required: true));
         group.MapPost("/batch", PredictBatchAsync)
             .WithName("PredictBatch")
-            .WithSummary("Classify several images (repeated multipart field 'files'); a bad file fails alone.")
+            .WithSummary("Classify several faces")
+            .WithDescription("Classify several images (repeated multipart field 'files'); a bad file fails alone.")
             .AcceptsMultipart(new MultipartField(FilesField, MultipartFieldKind.Files, "The images (repeat the field).", Required: true));
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FaceMask.Api.Errors;
+using FaceMask.Api.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -31,7 +32,10 @@ public static class HttpSetup
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemResponses();
-        services.AddOpenApi(openApi => openApi.AddOperationTransformer(MultipartBody.DocumentAsync));
+        services.AddOpenApi(openApi => openApi
+            .AddOperationTransformer(MultipartBody.DocumentAsync)
+            .AddDocumentTransformer(AdminApiKeyScheme.DeclareAsync)
+            .AddOperationTransformer(AdminApiKeyScheme.RequireAsync));
         services.AddDataProtection().SetApplicationName("FaceMask");
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<PathsOptions>, ILoggerFactory>((keys, paths, logging) =>
         {
@@ -60,13 +64,14 @@ public static class HttpSetup
     }
 
     /// <summary>
-    /// The OpenAPI document and Scalar's explorer of it. Scalar's default fonts come from a public
-    /// font host; the service must work offline, so the page uses the browser's own fonts.
+    /// The OpenAPI document and Scalar's explorer of it, with the admin key's field ready for the admin
+    /// routes. Scalar's default fonts come from a public font host; the service must work offline, so
+    /// the page uses the browser's own fonts.
     /// </summary>
     public static WebApplication MapApiReference(this WebApplication app)
     {
         app.MapOpenApi();
-        app.MapScalarApiReference(scalar => scalar.DisableDefaultFonts());
+        app.MapScalarApiReference(scalar => scalar.DisableDefaultFonts().AddPreferredSecuritySchemes(AdminApiKeyScheme.Name));
         return app;
     }
 }

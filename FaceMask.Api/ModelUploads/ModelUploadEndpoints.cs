@@ -10,10 +10,11 @@ public static class ModelUploadEndpoints
 {
     public static IEndpointRouteBuilder MapModelUploadEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/models").WithTags("Model registry")
+        app.MapGroup("/api/models").WithTags("Models")
             .MapPost("/", UploadAsync)
             .WithName("UploadModel")
-            .WithSummary("Register a Keras .h5 trained elsewhere as a candidate, judged on the reference set; never activated by the upload. Admin.")
+            .WithSummary("Upload a Keras model")
+            .WithDescription("Register a Keras .h5 trained elsewhere as a candidate, judged on the reference set; never activated by the upload. Admin.")
             .AcceptsMultipart(
                 new MultipartField(ModelUploadForm.ModelField, MultipartFieldKind.File, "The Keras .h5 (Sequential or Functional, nested models included)."),
                 new MultipartField(ModelUploadForm.ClassesField, MultipartFieldKind.Text, "The classes in output order, comma-separated."),

@@ -10,12 +10,15 @@ public static class RegistryEndpoints
 {
     public static IEndpointRouteBuilder MapRegistryEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/models").WithTags("Model registry");
-        group.MapGet("/", ListAsync).WithName("ListModels").WithSummary("Every registered version with its state and figures.");
-        group.MapGet("/{version}", GetAsync).WithName("GetModel").ProducesProblem(StatusCodes.Status404NotFound);
+        var group = app.MapGroup("/api/models").WithTags("Models");
+        group.MapGet("/", ListAsync).WithName("ListModels").WithSummary("List model versions")
+            .WithDescription("Every registered version with its state and figures.");
+        group.MapGet("/{version}", GetAsync).WithName("GetModel")
+            .WithSummary("Get a model version").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{version}/activate", ActivateAsync)
             .WithName("ActivateModel")
-            .WithSummary("Serve this version on every replica (rollback or manual promotion). Admin.")
+            .WithSummary("Activate a version (roll back or promote)")
+            .WithDescription("Serve this version on every replica (rollback or manual promotion). Admin.")
             .RequireAdmin()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -17,24 +17,29 @@ public static class RetrainEndpoints
         app.MapPost("/api/retrain", RetrainAsync)
             .WithTags("Retraining")
             .WithName("Retrain")
-            .WithSummary("Split, train, evaluate and promote (or keep as candidate) a new model; optionally add a 'dataset' zip or labelled 'files' first. Data that cannot train a model is refused before anything is written. Admin.")
+            .WithSummary("Start a retrain")
+            .WithDescription("Split, train, evaluate and promote (or keep as candidate) a new model; optionally add a 'dataset' zip or labelled 'files' first. Data that cannot train a model is refused before anything is written. Admin.")
             .AcceptsLabelledImages()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         app.MapGet("/api/retrain/check", (DataCheckProgress progress) => TypedResults.Ok(progress.Status()))
             .WithTags("Retraining")
             .WithName("GetDataCheck")
-            .WithSummary("The data checks running now (phase, images read of all, seconds) and the last one's outcome: what a retrain request is waiting for. Admin.")
+            .WithSummary("Follow the data check")
+            .WithDescription("The data checks running now (phase, images read of all, seconds) and the last one's outcome: what a retrain request is waiting for. Admin.")
             .RequireAdmin();
         var jobs = app.MapGroup("/api/jobs").WithTags("Retraining");
-        jobs.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("Every retrain, newest first.");
+        jobs.MapGet("/", ListJobsAsync).WithName("ListJobs").WithSummary("List retrains")
+            .WithDescription("Every retrain, newest first.");
         jobs.MapGet("/{id:guid}", GetJobAsync)
             .WithName("GetJob")
-            .WithSummary("State, stage, health (running, stalled), progress, timestamps and outcome of a retrain.")
+            .WithSummary("Get a retrain")
+            .WithDescription("State, stage, health (running, stalled), progress, timestamps and outcome of a retrain.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         jobs.MapPost("/{id:guid}/cancel", CancelAsync)
             .WithName("CancelJob")
-            .WithSummary("Stop a retrain: its stage ends, nothing half-written stays, the served model is untouched. Admin.")
+            .WithSummary("Cancel a retrain")
+            .WithDescription("Stop a retrain: its stage ends, nothing half-written stays, the served model is untouched. Admin.")
             .RequireAdmin()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -127,6 +127,33 @@ public sealed class DetectionApiTests : IClassFixture<DetectionApiTests.Service>
         using var refused = await service.Client.PostAsync("/api/detect?min_face=2", Upload(png, "scene.png"), Cancel);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("invalid_query", (await refused.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("code").GetString());
+
+        // A value that is not a number at all is the same documented code, naming the key as sent.
+        using var unreadable = await service.Client.PostAsync("/api/detect?min_face=abc", Upload(png, "scene.png"), Cancel);
+        var problem = await unreadable.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.True(unreadable.StatusCode == HttpStatusCode.BadRequest, problem.ToString());
+        Assert.True(problem.GetProperty("code").GetString() == "invalid_query", problem.ToString());
+        Assert.Equal("The query value min_face='abc' is not a whole number.", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("application/json, image/jpeg", "application/json")] // what Scalar's "Test request" sends: equal preference keeps JSON
+    [InlineData("image/*", "application/json")]
+    [InlineData("*/*", "application/json")]
+    [InlineData("image/jpeg", "image/jpeg")]
+    [InlineData("application/json;q=0.5, image/jpeg", "image/jpeg")]
+    [InlineData("image/jpeg;q=0.8, application/json", "application/json")]
+    public async Task The_annotated_photo_is_sent_only_when_preferred_to_JSON(string accept, string expected)
+    {
+        var (scene, _) = TestImages.Scene(480, 360, Placements);
+        using var _ = scene;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/detect") { Content = Upload(SyntheticFaces.Encode(scene, ImageFormat.Png), "scene.png") };
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        using var response = await service.Client.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

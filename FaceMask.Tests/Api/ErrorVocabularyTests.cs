@@ -42,6 +42,8 @@ public sealed class ErrorVocabularyTests
             (HttpStatusCode.Unauthorized, "unauthorized", () => client.PostAsync("/api/retrain", null, Cancel)),
             (HttpStatusCode.NotFound, "not_found", () => client.GetAsync("/api/no-such-route", Cancel)),
             (HttpStatusCode.NotFound, "not_found", () => client.GetAsync("/api/models/facemask-v9", Cancel)),
+            (HttpStatusCode.NotFound, "not_found", () => client.GetAsync("/api/jobs/nope", Cancel)),
+            (HttpStatusCode.NotFound, "not_found", () => client.GetAsync($"/api/jobs/{Guid.NewGuid()}", Cancel)),
             (HttpStatusCode.MethodNotAllowed, "method_not_allowed", () => client.GetAsync("/api/predict", Cancel)),
             (HttpStatusCode.RequestHeaderFieldsTooLarge, "headers_too_large", () => SendWithHugeHeader(client)),
             (HttpStatusCode.InternalServerError, "internal_error", () => client.GetAsync(ThrowingApiFactory.Path, Cancel)),
@@ -57,17 +59,14 @@ public sealed class ErrorVocabularyTests
             Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
             Assert.StartsWith("00-", problem.RootElement.GetProperty("trace_id").GetString());
             Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.True(problem.RootElement.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 10 }, $"{status} {code}: no detail in {body}");
         }
     }
 
     [Fact]
     public async Task The_OpenAPI_document_describes_upload_bodies_and_error_answers()
     {
-        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
-        await using var factory = environment.Start();
-        using var client = factory.CreateClient();
-
-        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Cancel);
+        var document = await OpenApiDocumentAsync();
         var paths = document.GetProperty("paths");
 
         var predict = paths.GetProperty("/api/predict").GetProperty("post");
@@ -93,6 +92,40 @@ public sealed class ErrorVocabularyTests
             var responses = paths.GetProperty(admin).GetProperty("post").GetProperty("responses");
             Assert.True(responses.TryGetProperty("401", out _) && responses.TryGetProperty("403", out _), $"{admin} does not document 401 and 403");
         }
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_reads_as_a_menu_and_declares_the_admin_key()
+    {
+        var document = await OpenApiDocumentAsync();
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("AdminApiKey");
+        Assert.Equal(("apiKey", "header", "X-Api-Key"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Route: $"{operation.Name.ToUpperInvariant()} {path.Name}", Operation: operation.Value)))
+            .ToList();
+        foreach (var (route, operation) in operations)
+        {
+            var admin = operation.GetProperty("responses").TryGetProperty("403", out _);
+            var secured = operation.TryGetProperty("security", out var security)
+                && security.EnumerateArray().Any(requirement => requirement.TryGetProperty("AdminApiKey", out _));
+            Assert.True(admin == secured, $"{route}: admin {admin}, requires the key {secured}");
+            var summary = operation.GetProperty("summary").GetString()!;
+            Assert.True(summary.Length <= 45 && !summary.EndsWith('.'), $"{route}: '{summary}' is not a menu entry");
+        }
+
+        Assert.Contains(operations, o => o.Route == "POST /api/retrain" && o.Operation.TryGetProperty("security", out _));
+        Assert.DoesNotContain(operations, o => o.Route == "POST /api/predict" && o.Operation.TryGetProperty("security", out _));
+        Assert.Equal(["Datasets", "Detection", "Health", "Models", "Prediction", "Retraining"],
+            operations.SelectMany(o => o.Operation.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!)).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<JsonElement> OpenApiDocumentAsync()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
+        await using var factory = environment.Start();
+        using var client = factory.CreateClient();
+        return await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Cancel);
     }
 
     private static async Task<HttpResponseMessage> SendWithHugeHeader(HttpClient client)

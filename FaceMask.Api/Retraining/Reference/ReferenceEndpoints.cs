@@ -15,11 +15,13 @@ public static class ReferenceEndpoints
 {
     public static IEndpointRouteBuilder MapReferenceEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/reference").WithTags("Model registry");
-        group.MapGet("/", Get).WithName("GetReferenceSet").WithSummary("The reference evaluation set: current version, per-class counts, history.");
+        var group = app.MapGroup("/api/reference").WithTags("Models");
+        group.MapGet("/", Get).WithName("GetReferenceSet").WithSummary("Get the reference set")
+            .WithDescription("The reference evaluation set: current version, per-class counts, history.");
         group.MapPost("/", AddAsync)
             .WithName("AddToReferenceSet")
-            .WithSummary("Add labelled images (repeated 'files' + 'label', or a 'dataset' zip) as a new reference set version. They and their near-duplicates never train a model. Admin.")
+            .WithSummary("Add to the reference set")
+            .WithDescription("Add labelled images (repeated 'files' + 'label', or a 'dataset' zip) as a new reference set version. They and their near-duplicates never train a model. Admin.")
             .AcceptsLabelledImages();
         return app;
     }
