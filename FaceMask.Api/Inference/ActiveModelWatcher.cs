@@ -74,11 +74,13 @@ public sealed class ActiveModelWatcher(
 
         try
         {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            logger.LogInformation("Loading model {Version} from {Path}", active.Version, active.Path);
             var model = await Task.Run(() => OnnxModel.Load(ModelFolder.Load(active.Path), inferenceOptions.Value.IntraOpThreads), cancellationToken);
             host.Activate(model);
             metrics.Serving(active.Version);
             failedVersion = null;
-            logger.LogInformation("Serving model {Version} from {Path}", active.Version, active.Path);
+            logger.LogInformation("Serving model {Version} from {Path} (loaded in {Seconds:0.0} s)", active.Version, active.Path, watch.Elapsed.TotalSeconds);
             return true;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)

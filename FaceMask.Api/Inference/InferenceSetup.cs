@@ -21,6 +21,12 @@ public static class InferenceSetup
         services.AddSingleton<PredictionService>();
         services.AddValidatorsFromAssemblyContaining<ImageUploadValidator>(ServiceLifetime.Singleton);
         services.AddHealthChecks().AddCheck<ModelReadyCheck>("model", tags: [ModelReadyCheck.ReadyTag]);
+
+        // The health-check service logs every Unhealthy answer as an error, so each readiness probe
+        // before the model has loaded printed 'fail:' on a normal start. Not ready is a state, and
+        // /health/ready says why; the real failures (a model that will not load, an unreachable
+        // registry) are logged by ActiveModelWatcher.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.None));
         return services;
     }
 }

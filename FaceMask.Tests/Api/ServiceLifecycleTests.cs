@@ -61,6 +61,38 @@ public class ServiceLifecycleTests
     }
 
     [Fact]
+    public async Task A_normal_start_logs_no_failure_while_readiness_probes_wait_for_the_model()
+    {
+        await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
+        await using var service = environment.StartProcess();
+        var notReady = 0;
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            try
+            {
+                using var probe = await service.Client.GetAsync("/health/ready", Cancel);
+                if (probe.IsSuccessStatusCode)
+                {
+                    break;
+                }
+
+                notReady++;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(50, Cancel);
+        }
+
+        var lines = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(notReady > 0, $"no probe arrived before the model was loaded, so this shows nothing:\n{service.Output}");
+        Assert.Contains(lines, l => l.StartsWith("Serving model ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Rate_limiting_answers_429_as_a_problem()
     {
         using var directory = new TempDirectory();
