@@ -261,6 +261,17 @@ public class CliTests
     }
 
     [Fact]
+    public async Task The_usage_line_calls_it_facemask_whatever_runs_it()
+    {
+        var (exitCode, output) = await CliCapture.RunAsync(["evaluate", "--help"]);
+
+        Assert.Equal(CliConsole.Ok, exitCode);
+        Assert.Contains("\n  facemask evaluate [options]", output.ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("FaceMask.Training", output);
+        Assert.Contains($"[default: {CliOptions.DefaultModel}]", output); // the model the service serves
+    }
+
+    [Fact]
     public async Task Impossible_requests_end_with_a_clear_error_not_a_stack_trace()
     {
         using var directory = new TempDirectory();

@@ -16,7 +16,7 @@ internal static class BenchmarkCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder.", DefaultValueFactory = _ => "models/facemask-v2" };
+        var model = CliOptions.Model();
         var image = new Option<string?>("--image") { Description = "Image to use (default: a generated 128x128 JPEG face)." };
         var iterations = new Option<int>("--iterations") { Description = "Timed predictions.", DefaultValueFactory = _ => 5000 };
         var photo = new Option<string?>("--photo") { Description = "Also time whole-photo detection (decode, find faces, classify them) on this photo." };

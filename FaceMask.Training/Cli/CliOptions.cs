@@ -16,6 +16,16 @@ internal static class CliOptions
         Arity = ArgumentArity.OneOrMore,
     };
 
+    /// <summary>The model the service serves by default (appsettings.json's <c>Model:Path</c>), relative to the repository root.</summary>
+    public const string DefaultModel = "models/facemask-v2";
+
+    /// <summary>A model folder to read, by default the one the service serves, so a command and the service agree unless told otherwise.</summary>
+    public static Option<string> Model(string description = "Model folder.") => new("--model")
+    {
+        Description = $"{description} By default the one the service serves.",
+        DefaultValueFactory = _ => DefaultModel,
+    };
+
     public static Option<int> Seed() => new("--seed")
     {
         Description = "Random seed; the same seed gives the same result.",

@@ -20,7 +20,7 @@ internal static class DetectCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder (the classifier).", Required = true };
+        var model = CliOptions.Model("Model folder (the classifier).");
         var images = new Argument<string[]>("images") { Description = "Photo files.", Arity = ArgumentArity.OneOrMore };
         var annotate = new Option<string?>("--annotate") { Description = "Write each photo with boxes and labels drawn into this folder (<name>.jpg)." };
         var minFace = CliOptions.MinFace();

@@ -14,7 +14,7 @@ internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder.", Required = true };
+        var model = CliOptions.Model();
         var data = new Option<string?>("--data") { Description = "Class-per-folder images to evaluate on (e.g. Dataset_Split/test)." };
         var photos = new Option<string?>("--photos") { Description = "Photos with PASCAL VOC annotations: the figures of the faces the detector finds in them, cut out as /api/detect does, apart from --data's." };
         var minFace = CliOptions.MinFace();

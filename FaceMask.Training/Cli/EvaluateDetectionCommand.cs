@@ -15,7 +15,7 @@ internal static class EvaluateDetectionCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "Folder of photos with PASCAL VOC .xml annotations (e.g. the Kaggle face-mask detection dataset: annotations/ and images/).", Required = true };
-        var model = new Option<string>("--model") { Description = "Model folder (the classifier).", DefaultValueFactory = _ => "models/facemask-v2" };
+        var model = CliOptions.Model("Model folder (the classifier).");
         var minFace = CliOptions.MinFace();
         var minScore = CliOptions.MinScore();
         var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file." };

@@ -11,7 +11,7 @@ internal static class ExportOnnxCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder.", Required = true };
+        var model = CliOptions.Model();
         var output = new Option<string>("--out") { Description = "ONNX file to write.", Required = true };
         var command = new Command("export-onnx", "Write the model as an ONNX graph (NHWC float input 'input', output 'output'), exactly as the service runs it.")
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Spectre.Console;
 
 namespace FaceMask.Training.Cli;
@@ -6,9 +7,18 @@ namespace FaceMask.Training.Cli;
 /// <summary>The `facemask` command tree; Program.cs runs it, tests invoke it in-process.</summary>
 public static class FaceMaskCli
 {
-    public static RootCommand Create() =>
-        new("facemask: datasets, leak-free splits, training, evaluation and Keras/ONNX model files for face-mask classification.")
+    public const string Name = "facemask";
+
+    /// <summary>
+    /// The root, named <c>facemask</c> whatever runs it: a RootCommand takes its name from the
+    /// executable (<c>FaceMask.Training</c> under <c>dotnet run</c> and as a .NET tool), so its usage
+    /// line would not match the README. A plain command with the help and version options instead.
+    /// </summary>
+    public static Command Create() =>
+        new(Name, "facemask: datasets, leak-free splits, training, evaluation and Keras/ONNX model files for face-mask classification.")
         {
+            new HelpOption(),
+            new VersionOption(),
             StatsCommand.Create(),
             SplitCommand.Create(),
             CutFacesCommand.Create(),
@@ -36,7 +46,7 @@ public static class FaceMaskCli
         if (parse.Errors.Count > 0)
         {
             // docs/cli.md's promise: bad input is a one-line error and exit code 2 (not the full help and 1).
-            var command = string.Join(' ', parse.CommandResult.Command is RootCommand ? ["facemask"] : ["facemask", parse.CommandResult.Command.Name]);
+            var command = parse.CommandResult.Command.Name == Name ? Name : $"{Name} {parse.CommandResult.Command.Name}";
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {string.Join(" ", parse.Errors.Select(e => e.Message))} (see {command} --help)");
             return Task.FromResult(CliConsole.BadInput);
         }

@@ -10,7 +10,7 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model folder.", Required = true };
+        var model = CliOptions.Model();
         var images = new Argument<string[]>("images") { Description = "Image files.", Arity = ArgumentArity.OneOrMore };
         var uncertainBelow = CliOptions.UncertainBelow();
         var command = new Command("predict", "Classify images; prints {file, prediction, confidence, probabilities, uncertain} per line.") { model, images, uncertainBelow };
