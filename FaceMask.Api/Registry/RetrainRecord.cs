@@ -19,4 +19,6 @@ public sealed record RetrainRecord(
     DateTimeOffset? Heartbeat = null)
 {
     public bool IsRunning => State is RetrainState.Enqueued or RetrainState.Processing;
+
+    public RetrainOutcome Outcome => RetrainOutcomes.Of(this);
 }

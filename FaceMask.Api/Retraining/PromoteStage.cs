@@ -25,7 +25,14 @@ public sealed class PromoteStage(IModelRegistry registry, IActiveModelFollower f
             decision = new PromotionDecision(false, "kept as candidate: " + reason, [new GateReason(GateReasonKind.ActiveModelChanged, reason)]);
         }
 
-        var progress = evaluation with { Stage = RetrainStage.Done, Message = decision.Summary, Comparison = comparison with { Decision = decision }, Attempt = stage.Attempt };
+        var progress = evaluation with
+        {
+            Stage = RetrainStage.Done,
+            Message = decision.Summary,
+            Comparison = comparison with { Decision = decision },
+            Attempt = stage.Attempt,
+            Retries = stage.Retrain.Progress?.Retries,
+        };
         var finished = stage.Retrain with
         {
             State = RetrainState.Succeeded,

@@ -122,6 +122,7 @@ public static class RetrainEndpoints
         var (health, note) = Health(retrain, time.GetUtcNow(), options);
         return new RetrainStatus(
             retrain.Id,
+            retrain.Outcome,
             retrain.State,
             retrain.Stage,
             health,
@@ -136,6 +137,7 @@ public static class RetrainEndpoints
             retrain.Decision?.Summary,
             retrain.Decision?.Promote,
             retrain.Error,
+            retrain.Progress?.Retries ?? [],
             retrain.JobIds);
     }
 

@@ -54,7 +54,8 @@ public sealed class StageRunner(
             Stage = stageName,
             Started = retrain.Started ?? now,
             Heartbeat = now,
-            Progress = new RetrainProgress(stageName, message, Attempt: attempt, Recovery: recovery, Comparison: previous?.Comparison),
+            Progress = new RetrainProgress(stageName, message, Attempt: attempt, Recovery: recovery, Comparison: previous?.Comparison,
+                Retries: rerun ? [.. previous?.Retries ?? [], $"{RegistryJson.Stage(stageName)}: {recovery}"] : previous?.Retries),
         };
         if (!await registry.UpdateRetrainAsync(retrain, hangfireToken))
         {
@@ -108,7 +109,13 @@ public sealed class StageRunner(
         var recorded = await registry.UpdateRetrainAsync(stage.Retrain with
         {
             Heartbeat = time.GetUtcNow(),
-            Progress = progress with { Attempt = stage.Attempt, Recovery = stage.Recovery, Comparison = progress.Comparison ?? stage.Previous?.Comparison },
+            Progress = progress with
+            {
+                Attempt = stage.Attempt,
+                Recovery = stage.Recovery,
+                Comparison = progress.Comparison ?? stage.Previous?.Comparison,
+                Retries = stage.Retrain.Progress?.Retries,
+            },
         }, CancellationToken.None);
         if (!recorded)
         {

@@ -167,6 +167,8 @@ public sealed class RetrainSafetyTests
         Assert.True(DateTime.UtcNow - alive < TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(40), $"resumed and finished {DateTime.UtcNow - alive} after the survivor was up");
         Assert.True(final.GetProperty("state").GetString() == "Succeeded", $"{final}\n{survivor.Output}");
         Assert.Contains("did not finish", resumed.GetProperty("progress").GetProperty("recovery").GetString());
+        var retried = Assert.Single(final.GetProperty("retries").EnumerateArray()).GetString(); // the trace survives the end of the retrain
+        Assert.StartsWith("train: attempt 2: the previous attempt of this stage did not finish", retried);
         Assert.Equal("facemask-v2", final.GetProperty("model_version").GetString());
         Assert.NotNull(FaceMask.Training.Models.ModelFolder.Load(Path.Combine(environment.Models, "facemask-v2")));
         Assert.Empty(Directory.EnumerateDirectories(environment.Models, ".*")); // no half model left behind

@@ -40,9 +40,12 @@ public sealed class RetrainTests
 
         var final = statuses[^1];
         Assert.Equal("Succeeded", final.GetProperty("state").GetString());
+        Assert.Equal("promoted", final.GetProperty("outcome").GetString());
         Assert.Equal("facemask-v2", final.GetProperty("model_version").GetString());
         Assert.StartsWith("promoted", final.GetProperty("decision").GetString());
-        Assert.True(final.TryGetProperty("started", out _) && final.TryGetProperty("finished", out _));
+        Assert.Empty(final.GetProperty("retries").EnumerateArray());
+        Assert.True(final.GetProperty("started").GetDateTimeOffset() >= final.GetProperty("created").GetDateTimeOffset()); // started: when the first stage began
+        Assert.True(final.GetProperty("finished").GetDateTimeOffset() >= final.GetProperty("started").GetDateTimeOffset());
         var stages = statuses.Select(s => s.GetProperty("stage").GetString()).Distinct().ToList();
         Assert.Contains("train", stages);
         Assert.Contains(statuses, s => s.GetProperty("stage").GetString() == "train" && s.GetProperty("progress").TryGetProperty("epoch", out var epoch) && epoch.ValueKind == JsonValueKind.Number);
@@ -119,6 +122,7 @@ public sealed class RetrainTests
 
         Assert.True(final.GetProperty("state").GetString() == "Succeeded", $"{final}\n{replicaA.Log.Text}\n{replicaB.Log.Text}");
         var decision = final.GetProperty("decision").GetString()!;
+        Assert.Equal("kept_as_candidate", final.GetProperty("outcome").GetString());
         Assert.StartsWith("kept as candidate", decision);
         Assert.Matches(@"recall of (with_mask|without_mask) on ref-v1 [0-9.]+ vs facemask-v1's [0-9.]+: a drop of", decision);
         var v2 = await clientA.GetFromJsonAsync<JsonElement>("/api/models/facemask-v2", Cancel);

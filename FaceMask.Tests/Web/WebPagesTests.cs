@@ -222,9 +222,16 @@ public sealed class WebPagesTests(WebServer server) : ChromiumPageTest, IClassFi
 
         await Page.ClickAsync("#start-retrain");
         await Expect(Page.Locator("#watch")).ToBeVisibleAsync();
-        var decision = Page.Locator("#watch-decision");
-        await Expect(decision).ToContainTextAsync(new System.Text.RegularExpressions.Regex("Promoted|Kept the served model"), new() { Timeout = 240_000 });
-        await Expect(Page.Locator("#watch-state")).ToContainTextAsync("Succeeded");
+        var outcome = Page.Locator("#watch-state");
+        await Expect(outcome).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(promoted|kept as candidate)$"), new() { Timeout = 240_000 });
+        var label = await outcome.InnerTextAsync();
+        var decision = (await Page.Locator("#watch-decision").InnerTextAsync()).Trim();
+        Assert.StartsWith(label == "promoted" ? "promoted: " : "kept as candidate: ", decision);
+        await Expect(Page.Locator("#retrain-list tbody tr").First).ToContainTextAsync(label); // the list says what happened
+        var text = await Page.Locator("main").InnerTextAsync();
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(text, System.Text.RegularExpressions.Regex.Escape(decision))); // the decision, once
+        await Expect(Page.Locator("#watch-started")).ToContainTextAsync("took ");
+        await Expect(Page.Locator("#watch-retries")).ToHaveTextAsync("every stage ran once");
         await Expect(Page.Locator("#watch-jobs a")).ToHaveCountAsync(4); // split, train, evaluate, promote in Hangfire
         var epochs = await Page.EvaluateAsync<int>("Chart.getChart('watch-chart').data.labels.length");
         Assert.True(epochs >= 1, "the retrain's chart has no epoch");

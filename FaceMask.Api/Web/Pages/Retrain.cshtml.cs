@@ -21,6 +21,18 @@ public sealed class RetrainModel(IModelRegistry registry, DatasetStore store, Ad
         Classes = store.Classes();
     }
 
+    /// <summary>From the first stage's start to the end (or to now while it runs): "4 min 12 s".</summary>
+    public static string Took(RetrainRecord retrain)
+    {
+        if (retrain.Started is not { } started)
+        {
+            return "–";
+        }
+
+        var seconds = Math.Max(0, (int)Math.Round(((retrain.Finished ?? DateTimeOffset.UtcNow) - started).TotalSeconds)); // rounded as the watch card rounds
+        return seconds >= 60 ? $"{seconds / 60} min {seconds % 60} s" : $"{seconds} s";
+    }
+
     /// <summary>The retrains list alone, for htmx to refresh in place.</summary>
     public async Task<IActionResult> OnGetListAsync(CancellationToken cancellationToken)
     {

@@ -129,10 +129,22 @@
         }
     }
 
+    const outcomes = { waiting: "waiting for a worker", running: "running", promoted: "promoted", kept_as_candidate: "kept as candidate", failed: "failed", cancelled: "cancelled" };
+
     function render(job) {
         const progress = job.progress;
-        $("watch-state").textContent = `${job.state}${job.health && job.health !== "Ended" ? ` (${job.health.toLowerCase()})` : ""}`;
-        $("watch-stage").textContent = progress?.message ? `${job.stage}: ${progress.message}` : job.stage;
+        const over = ended.includes(job.state);
+        const state = $("watch-state");
+        state.textContent = `${outcomes[job.outcome] ?? job.outcome}${job.health === "Stalled" ? " (stalled)" : ""}`;
+        state.className = `outcome-${job.outcome}`;
+        $("watch-started").textContent = job.started
+            ? `${new Date(job.started).toLocaleString()}${job.finished ? `, took ${took(job.started, job.finished)}` : ""}`
+            : `requested ${new Date(job.created).toLocaleString()}, not started yet`;
+        // While it runs, the stage says what it is doing; once it has ended the decision below says it, once.
+        $("watch-stage").textContent = over ? `ended in ${job.stage === "done" ? "the promote stage" : `the ${job.stage} stage`}`
+            : progress?.message ? `${job.stage}: ${progress.message}` : job.stage;
+        $("watch-retries").textContent = job.retries?.length ? job.retries.join("; ")
+            : progress?.attempt > 1 ? `${job.stage}: attempt ${progress.attempt}` : "every stage ran once";
         if (progress?.epoch && progress?.epochs) {
             $("watch-progress").textContent = `epoch ${progress.epoch} of ${progress.epochs}`;
             $("watch-bar").value = (progress.epoch - 1 + (progress.step && progress.steps ? progress.step / progress.steps : 1)) / progress.epochs;
@@ -150,10 +162,10 @@
         const decision = $("watch-decision");
         if (job.state === "Succeeded") {
             decision.className = job.promoted ? "success" : "";
-            decision.textContent = `${job.promoted ? "Promoted" : "Kept the served model"}: ${job.decision ?? ""}`;
+            decision.textContent = job.decision ?? "";
         } else if (job.state === "Failed" || job.state === "Cancelled") {
             decision.className = "error";
-            decision.textContent = `${job.state}: ${job.error ?? job.note ?? ""}`;
+            decision.textContent = job.error ?? job.note ?? "";
         } else {
             decision.className = "muted";
             decision.textContent = job.note ?? "Running…";
@@ -171,6 +183,11 @@
         } else {
             jobs.textContent = "–";
         }
+    }
+
+    function took(from, to) {
+        const seconds = Math.max(0, Math.round((new Date(to) - new Date(from)) / 1000));
+        return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
     }
 
     // Epochs shorter than a poll are filled in from the trained model's own history once it exists.
