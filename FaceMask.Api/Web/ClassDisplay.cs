@@ -12,5 +12,8 @@ public static class ClassDisplay
         [MaskClasses.WithoutMask] = new(MaskClasses.Label(MaskClasses.WithoutMask), "#c62828"),
     };
 
+    /// <summary>What a person reads for a class: "mask worn incorrectly" for <c>mask_weared_incorrect</c>; the label itself stays in JSON and folder names.</summary>
+    public static string Label(string className) => MaskClasses.Label(className);
+
     public sealed record ClassLook(string Label, string Colour);
 }

@@ -261,6 +261,29 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Evaluate_prints_tables_that_fit_100_columns_unless_wide()
+    {
+        using var directory = new TempDirectory();
+        var data = directory.Combine("faces");
+        Assert.Equal(CliConsole.Ok, await FaceMaskCli.RunAsync(["generate", "--out", data, "--per-class", "8", "--seed", "9"]));
+        var model = Path.Combine(RepositoryPaths.Root, CliOptions.DefaultModel); // the current folder is process-wide: the default's path, said
+
+        var models = Path.Combine(RepositoryPaths.Root, "models");
+        var (exitCode, output) = await CliCapture.RunAsync(["evaluate", "--model", model, "--models", models, "--data", data]);
+        var (wideExitCode, wide) = await CliCapture.RunAsync(["evaluate", "--model", model, "--models", models, "--data", data, "--wide"]);
+
+        Assert.Equal((CliConsole.Ok, CliConsole.Ok), (exitCode, wideExitCode));
+        var lines = output.ReplaceLineEndings("\n").Split('\n');
+        var widest = lines.MaxBy(l => l.Length)!;
+        Assert.True(widest.Length <= 100, $"{widest.Length} columns: {widest}");
+        Assert.Contains(lines, l => l.StartsWith("│ as_is ", StringComparison.Ordinal));
+        Assert.Contains("mask worn incorrectly", output); // display names, not folder names
+        Assert.DoesNotContain("the images as they are", output);
+        Assert.Contains("the images as they are", wide); // what the first row measured, whatever the folder
+        Assert.DoesNotContain("test split", wide);
+    }
+
+    [Fact]
     public async Task The_usage_line_calls_it_facemask_whatever_runs_it()
     {
         var (exitCode, output) = await CliCapture.RunAsync(["evaluate", "--help"]);

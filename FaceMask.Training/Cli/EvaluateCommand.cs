@@ -24,9 +24,10 @@ internal static class EvaluateCommand
         };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file (--photos' figures under \"photos\"; alone, they are the document)." };
         var models = CliOptions.Models();
+        var wide = new Option<bool>("--wide") { Description = "The robustness table with each shift's image count and description (about 160 columns; without it, it fits 100)." };
         var command = new Command("evaluate", "Accuracy, per-class precision/recall/F1, the confusion matrix, the calibration error and a robustness table (macro-F1 under framing, exposure, blur, colour, compression and painted masks) of a model on labelled images, and with --photos on the faces found in annotated photos.")
         {
-            model, data, photos, minFace, mistakes, json, models,
+            model, data, photos, minFace, mistakes, json, models, wide,
         };
         command.Validators.Add(result =>
         {
@@ -49,10 +50,10 @@ internal static class EvaluateCommand
                 }
 
                 using var detector = CliOptions.OpenDetector(parse.GetValue(models)!);
-                report = AnsiConsole.Status().Start($"Evaluating on {images.Count} images", status =>
-                    ModelEvaluator.EvaluateWithRobustness(folder.Model, preprocessing, images, detector, new Progress<string>(shift => status.Status($"Robustness: {shift}")), folder.Metadata.Temperature));
+                report = CliConsole.Counted($"Evaluating {images.Count:N0} images: as they are, then each robustness row; step", ModelEvaluator.Steps(folder.Metadata.Classes), stepsDone =>
+                    ModelEvaluator.EvaluateWithRobustness(folder.Model, preprocessing, images, detector, stepsDone, folder.Metadata.Temperature));
                 Write(report, $"{report.Count} images of {dataPath}");
-                WriteRobustness(report.Robustness!);
+                WriteRobustness(report.Robustness!, parse.GetValue(wide));
                 if (parse.GetValue(mistakes) is { } sheet)
                 {
                     var probabilities = ModelEvaluator.Outputs(folder.Model, preprocessing, images);
@@ -107,23 +108,24 @@ internal static class EvaluateCommand
     private static void Write(ClassificationReport report, string title)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]{title}[/]");
-        AnsiConsole.MarkupLineInterpolated($"accuracy {report.Accuracy:0.0000}, macro precision {report.MacroPrecision:0.0000}, macro recall {report.MacroRecall:0.0000}, macro-F1 {report.MacroF1:0.0000}, calibration error ({Calibration.Bins} bins) {report.CalibrationError:0.0000}");
+        AnsiConsole.MarkupLineInterpolated($"accuracy {report.Accuracy:0.0000}, macro-F1 {report.MacroF1:0.0000} (macro precision {report.MacroPrecision:0.0000}, macro recall {report.MacroRecall:0.0000})");
+        AnsiConsole.MarkupLineInterpolated($"calibration error ({Calibration.Bins} bins) {report.CalibrationError:0.0000}");
         var table = new Table().AddColumns("class", "precision", "recall", "f1", "support");
         foreach (var (name, metrics) in report.PerClass)
         {
-            table.AddRow(Markup.Escape(name), $"{metrics.Precision:0.0000}", $"{metrics.Recall:0.0000}", $"{metrics.F1:0.0000}", $"{metrics.Support}");
+            table.AddRow(Markup.Escape(MaskClasses.Label(name)), $"{metrics.Precision:0.0000}", $"{metrics.Recall:0.0000}", $"{metrics.F1:0.0000}", $"{metrics.Support}");
         }
 
         AnsiConsole.Write(table);
         var confusion = new Table().AddColumn("true \\ predicted");
         foreach (var label in report.ConfusionMatrix.Labels)
         {
-            confusion.AddColumn(Markup.Escape(label));
+            confusion.AddColumn(new TableColumn(Markup.Escape(MaskClasses.Label(label))).RightAligned());
         }
 
         for (var row = 0; row < report.ConfusionMatrix.Labels.Count; row++)
         {
-            confusion.AddRow([Markup.Escape(report.ConfusionMatrix.Labels[row]), .. report.ConfusionMatrix.Matrix[row].Select(v => v.ToString(CultureInfo.InvariantCulture))]);
+            confusion.AddRow([Markup.Escape(MaskClasses.Label(report.ConfusionMatrix.Labels[row])), .. report.ConfusionMatrix.Matrix[row].Select(v => v.ToString(CultureInfo.InvariantCulture))]);
         }
 
         AnsiConsole.Write(confusion);
@@ -139,16 +141,40 @@ internal static class EvaluateCommand
         }
     }
 
-    private static void WriteRobustness(RobustnessReport robustnessRows)
+    /// <summary>
+    /// One row per shift: macro-F1, accuracy and each class's recall in its own column, the worst row
+    /// marked. Fits 100 columns; <paramref name="wide"/> adds the image count and what each shift changes.
+    /// </summary>
+    private static void WriteRobustness(RobustnessReport robustnessRows, bool wide)
     {
-        var robustness = new Table().AddColumns("shift", "images", "accuracy", "macro-F1", "recall per class", "what changes");
+        var classes = robustnessRows.Rows.SelectMany(r => r.Recall.Keys).Distinct().ToList();
+        var robustness = new Table().AddColumn("shift").AddColumn(new TableColumn("macro-F1").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
+        foreach (var name in classes)
+        {
+            robustness.AddColumn(new TableColumn($"recall of {Markup.Escape(MaskClasses.Label(name))}") { Width = 11 }.RightAligned()); // the header wraps
+        }
+
+        if (wide)
+        {
+            robustness.AddColumn(new TableColumn("images").RightAligned()).AddColumn("what changes");
+        }
+
         foreach (var row in robustnessRows.Rows)
         {
-            var recall = string.Join("  ", row.Recall.Select(r => $"{r.Key} {r.Value:0.000}"));
             var name = row.Shift == robustnessRows.Worst ? $"[bold]{row.Shift} (worst)[/]" : row.Shift;
-            robustness.AddRow(name, $"{row.Count}", $"{row.Accuracy:0.0000}", $"{row.MacroF1:0.0000}", Markup.Escape(recall), Markup.Escape(row.Description));
+            List<string> cells = [name, $"{row.MacroF1:0.0000}", $"{row.Accuracy:0.0000}", .. classes.Select(c => row.Recall.TryGetValue(c, out var recall) ? $"{recall:0.000}" : "–")];
+            if (wide)
+            {
+                cells.AddRange([$"{row.Count}", Markup.Escape(row.Description)]);
+            }
+
+            robustness.AddRow([.. cells]);
         }
 
         AnsiConsole.Write(robustness);
+        if (!wide)
+        {
+            AnsiConsole.MarkupLine("[grey]--wide adds each shift's image count and what it changes.[/]");
+        }
     }
 }

@@ -4,7 +4,7 @@ namespace FaceMask.Training.Evaluation;
 public sealed record ShiftResult(string Shift, string Description, int Count, double Accuracy, double MacroF1, IReadOnlyDictionary<string, double> Recall);
 
 /// <summary>
-/// Macro-F1 on the test split as it is and under each shift of conditions (computed by
+/// Macro-F1 on the images as they are and under each shift of conditions (computed by
 /// <c>Learning.ModelEvaluator</c>), and the worst row: a model that is only good on the first row has
 /// learned the dataset's photo style, so shipping decisions look at the worst.
 /// </summary>

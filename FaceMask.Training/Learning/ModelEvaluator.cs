@@ -49,28 +49,37 @@ public static class ModelEvaluator
     /// <paramref name="detector"/>, or the aligned-portrait geometry without one): painting and
     /// detector framing need them.
     /// </summary>
+    /// <param name="stepsDone">Called after each step: the images as they are, then each robustness row (<see cref="Steps"/> in all).</param>
     public static ClassificationReport EvaluateWithRobustness(
-        KerasModel model, Preprocessing preprocessing, LabelledImages images, BlazeFaceDetector? detector, IProgress<string>? progress = null, double temperature = 1)
+        KerasModel model, Preprocessing preprocessing, LabelledImages images, BlazeFaceDetector? detector, Action<int>? stepsDone = null, double temperature = 1)
     {
         images.LocateFaces(detector);
-        return Evaluate(model, preprocessing, images, temperature) with { Robustness = Robustness(model, preprocessing, images, Shifts.All, progress) };
+        var report = Evaluate(model, preprocessing, images, temperature);
+        stepsDone?.Invoke(1);
+        return report with { Robustness = Robustness(model, preprocessing, images, ShiftsFor(images.Classes), rows => stepsDone?.Invoke(1 + rows)) };
     }
 
+    /// <summary>How many steps <see cref="EvaluateWithRobustness"/> takes for a model of these classes.</summary>
+    public static int Steps(IReadOnlyList<string> classes) => 1 + ShiftsFor(classes).Count;
+
+    /// <summary>The shifts of the robustness table; those that paint masks need the mask classes.</summary>
+    private static List<Shift> ShiftsFor(IReadOnlyList<string> classes) => Shifts.All.Where(s => !s.Paints || FacePainting.Supports(classes)).ToList();
+
     /// <summary>Macro-F1 under each shift; shifts that need classes the model lacks (painting) are left out.</summary>
-    private static RobustnessReport Robustness(KerasModel model, Preprocessing preprocessing, LabelledImages images, IReadOnlyList<Shift> shifts, IProgress<string>? progress)
+    private static RobustnessReport Robustness(KerasModel model, Preprocessing preprocessing, LabelledImages images, IReadOnlyList<Shift> shifts, Action<int> rowsDone)
     {
         var faces = images.Faces ?? throw new InvalidOperationException("The faces are located before the shifts.");
         var classes = images.Classes.ToList();
         using var session = new OnnxSession(model, Environment.ProcessorCount);
         var rows = new List<ShiftResult>();
-        foreach (var shift in shifts.Where(s => !s.Paints || FacePainting.Supports(classes)))
+        foreach (var shift in shifts)
         {
-            progress?.Report(shift.Name);
             var (inputs, labels) = ShiftedInputs.Of(shift, images, faces, preprocessing);
             var predicted = session.RunAll(inputs, labels.Length).Select(Probabilities.ArgMax).ToArray();
             var report = ClassificationReport.Compute(classes, labels, predicted);
             rows.Add(new ShiftResult(shift.Name, shift.Description, report.Count, report.Accuracy, report.MacroF1,
                 report.PerClass.Where(c => c.Value.Support > 0).ToDictionary(c => c.Key, c => c.Value.Recall)));
+            rowsDone(rows.Count);
         }
 
         return RobustnessReport.FromRows(rows);

@@ -31,7 +31,7 @@ public static class Shifts
 
     public static IReadOnlyList<Shift> All { get; } =
     [
-        Same("as_is", "the test split as it is", image => image.Clone()),
+        Same("as_is", "the images as they are", image => image.Clone()),
         Same("zoom_out", $"face crop filling {ZoomOutFill:0%} of the frame, the rest reflected", (image, _) => ZoomOut(image)),
         Same("detector_framing", $"cropped to the BlazeFace box widened {DetectorWidening - 1:0%}, as serving frames a detected face", (image, face) => Square(image, face.Box, DetectorWidening)),
         Same("detector_tight", "cropped to the BlazeFace box itself: chin and forehead partly cut", (image, face) => Square(image, face.Box, 1)),
@@ -53,7 +53,7 @@ public static class Shifts
             Cv2.ImEncode(".jpg", image, out var jpeg, [(int)ImwriteFlags.JpegQuality, 20]);
             return Cv2.ImDecode(jpeg, ImreadModes.Color);
         }),
-        new("painted", "the no-mask test faces as they are, and each painted with a mask over the nose, below it or on the chin (in turn)", Paints: true, input => Painted(input, zoomOut: false)),
+        new("painted", "the no-mask faces as they are, and each painted with a mask over the nose, below it or on the chin (in turn)", Paints: true, input => Painted(input, zoomOut: false)),
         new("painted_zoom_out", $"the painted set, zoomed out (face crop filling {ZoomOutFill:0%} of the frame)", Paints: true, input => Painted(input, zoomOut: true)),
     ];
 
