@@ -206,54 +206,6 @@ public sealed class WebPagesTests(WebServer server) : ChromiumPageTest, IClassFi
         Assert.Equal(new byte[] { 0, 0, 1, 0 }, icon[..4]); // an ICO header
     }
 
-    [Fact]
-    public async Task A_retrain_started_from_the_page_is_watched_to_its_decision_and_a_version_activated_from_the_models_page()
-    {
-        await Page.GotoAsync("/retrain");
-        await Page.SelectOptionAsync("#label", "with_mask");
-        await Page.SetInputFilesAsync("#files", Enumerable.Range(0, 3).Select(i => new FilePayload
-        {
-            Name = $"new-{i}.jpg",
-            MimeType = "image/jpeg",
-            Buffer = TestImages.Face(MaskState.Correct, seed: 500 + i, size: 64),
-        }));
-        await Page.ClickAsync("text=Add to the dataset");
-        await Expect(Page.Locator("#add-result")).ToContainTextAsync("Added 3 images");
-
-        await Page.ClickAsync("#start-retrain");
-        await Expect(Page.Locator("#watch")).ToBeVisibleAsync();
-        var outcome = Page.Locator("#watch-state");
-        await Expect(outcome).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(promoted|kept as candidate)$"), new() { Timeout = 240_000 });
-        var label = await outcome.InnerTextAsync();
-        var decision = (await Page.Locator("#watch-decision").InnerTextAsync()).Trim();
-        Assert.StartsWith(label == "promoted" ? "promoted: " : "kept as candidate: ", decision);
-        await Expect(Page.Locator("#retrain-list tbody tr").First).ToContainTextAsync(label); // the list says what happened
-        var text = await Page.Locator("main").InnerTextAsync();
-        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(text, System.Text.RegularExpressions.Regex.Escape(decision))); // the decision, once
-        await Expect(Page.Locator("#watch-started")).ToContainTextAsync("took ");
-        await Expect(Page.Locator("#watch-retries")).ToHaveTextAsync("every stage ran once");
-        await Expect(Page.Locator("#watch-jobs a")).ToHaveCountAsync(4); // split, train, evaluate, promote in Hangfire
-        var epochs = await Page.EvaluateAsync<int>("Chart.getChart('watch-chart').data.labels.length");
-        Assert.True(epochs >= 1, "the retrain's chart has no epoch");
-        await ScreenshotAsync("retrain");
-
-        // Activate whichever version is not active now: a rollback or a manual promotion.
-        var models = await server.Client.GetFromJsonAsync<JsonElement>("/api/models", Cancel);
-        var inactive = models.EnumerateArray().First(m => m.GetProperty("state").GetString() != "Active").GetProperty("version").GetString()!;
-        await Page.GotoAsync("/models");
-        Page.Dialog += (_, dialog) => dialog.AcceptAsync();
-        await Page.Locator($"tr[data-version='{inactive}'] button", new() { HasText = "Activate" }).ClickAsync();
-        await Expect(Page.Locator("#models-message")).ToContainTextAsync($"{inactive} is now active");
-        await Expect(Page.Locator($"tr[data-version='{inactive}'] td.state-Active")).ToBeVisibleAsync();
-        Assert.Equal(inactive, (await server.Client.GetFromJsonAsync<JsonElement>("/api/model/info", Cancel)).GetProperty("version").GetString());
-        await ScreenshotAsync("models");
-
-        await Page.GotoAsync($"/models/{inactive}");
-        await Expect(Page.Locator("#per-class")).ToBeVisibleAsync();
-        await ScreenshotAsync("model-detail");
-        AssertNoProblems();
-    }
-
     private async Task<JsonElement> DetectAsync(byte[] image)
     {
         using var form = new MultipartFormDataContent { { new ByteArrayContent(image) { Headers = { ContentType = new("image/jpeg") } }, "file", "photo.jpg" } };

@@ -10,7 +10,10 @@ window.FaceMask.charts = (() => {
     /** Colours of series that are not classes (folders, metrics, routes), in order. */
     const palette = ["#0a58ca", "#6f42c1", "#b35900", "#1a7f37", "#57606a"];
 
-    /** Loss (left axis) and macro-F1 (right axis, 0 to 1) by epoch; series name their axis as yAxisID "loss" or "f1". */
+    /**
+     * Loss (left axis, from 0, so a change of 0.03 does not fill the chart as a spike) and macro-F1
+     * (right axis, 0 to 1) by epoch; series name their axis as yAxisID "loss" or "f1".
+     */
     function curves(canvas, labels, datasets) {
         return new Chart(canvas, {
             type: "line",
@@ -18,7 +21,7 @@ window.FaceMask.charts = (() => {
             options: {
                 scales: {
                     x: { title: { display: true, text: "epoch" } },
-                    loss: { position: "left", title: { display: true, text: "loss" } },
+                    loss: { position: "left", beginAtZero: true, title: { display: true, text: "loss" } },
                     f1: { position: "right", min: 0, max: 1, title: { display: true, text: "macro-F1" }, grid: { drawOnChartArea: false } },
                 },
             },

@@ -68,5 +68,28 @@ window.FaceMask = (() => {
         }
     }
 
+    /**
+     * Marks every table box wider than the screen ("scrolls") and puts a line before it saying the
+     * table scrolls sideways: on a phone the columns past the edge (Activate, the parent) are otherwise
+     * invisible. Run on load, on resize and after htmx swaps a table in.
+     */
+    function markScrollingTables() {
+        for (const box of document.querySelectorAll(".table-scroll")) {
+            const scrolls = box.scrollWidth > box.clientWidth + 1;
+            box.classList.toggle("scrolls", scrolls);
+            let cue = box.previousElementSibling?.classList.contains("scroll-cue") ? box.previousElementSibling : null;
+            if (scrolls && !cue) {
+                cue = document.createElement("p");
+                cue.className = "scroll-cue";
+                cue.textContent = "This table is wider than the screen: swipe it sideways for more columns →";
+                box.before(cue);
+            }
+            cue?.classList.toggle("shown", scrolls);
+        }
+    }
+    document.addEventListener("DOMContentLoaded", markScrollingTables);
+    window.addEventListener("resize", markScrollingTables);
+    document.addEventListener("htmx:afterSwap", markScrollingTables);
+
     return { colour, label, request, show, percent, afterActivate };
 })();
