@@ -17,6 +17,7 @@ public static class WebSetup
         var services = builder.Services;
         services.AddRazorPages(options => options.RootDirectory = "/Web/Pages")
             .AddJsonOptions(json => json.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower); // as the API answers
+        services.AddSingleton<DataGroupsCache>();
         return builder;
     }
 

@@ -53,5 +53,9 @@ internal static class StatsCommand
         AnsiConsole.MarkupLineInterpolated($"Exact duplicates: {stats.ExactDuplicateSets:N0} sets, {stats.ExactDuplicateExtraCopies:N0} extra copies.");
         AnsiConsole.MarkupLineInterpolated(
             $"Near-duplicate groups ({NearDuplicateSettings.Method}): {stats.NearDuplicateGroups:N0} for {stats.Images:N0} images; {stats.CrossClassGroups} span more than one class.");
+        foreach (var (group, number) in stats.CrossClassGroupMembers.Select((g, i) => (g, i + 1)))
+        {
+            AnsiConsole.MarkupLineInterpolated($"  group {number} spans {string.Join(" and ", group.Select(m => MaskClasses.Label(m.Class)).Distinct())}: {string.Join(", ", group.Select(m => Path.Combine(m.Source, m.RelativePath)))}");
+        }
     }
 }

@@ -14,6 +14,9 @@ public sealed record DatasetStats(
     int CrossClassGroups,
     IReadOnlyList<UnreadableFile> Unreadable)
 {
+    /// <summary>The groups that span classes, each image named by its folder and path: the same face under two labels (a labelling mistake, or a leak the split must keep together).</summary>
+    public IReadOnlyList<IReadOnlyList<GroupMember>> CrossClassGroupMembers { get; init; } = [];
+
     public static DatasetStats Compute(DatasetScan scan, NearDuplicateSettings settings)
     {
         var groups = NearDuplicateGrouper.Group(scan.Images.Select(i => i.Fingerprint).ToList(), settings);
@@ -34,6 +37,10 @@ public sealed record DatasetStats(
                 ImagesPerGroup: classGroups.Count == 0 ? 0 : Math.Round((double)indices.Count / classGroups.Count, 2));
         });
 
+        var crossClass = Enumerable.Range(0, scan.Images.Count).GroupBy(i => groups[i])
+            .Where(g => g.Select(i => scan.Images[i].Class).Distinct().Count() > 1)
+            .Select(g => (IReadOnlyList<GroupMember>)g.Select(i => new GroupMember(scan.Images[i].Class, scan.Images[i].Source, scan.Images[i].RelativePath)).ToList())
+            .ToList();
         return new DatasetStats(
             scan.Sources,
             scan.Images.Count,
@@ -47,9 +54,11 @@ public sealed record DatasetStats(
             exact.Sum(set => set.Count - 1),
             settings,
             groupSizes.Count,
-            Enumerable.Range(0, scan.Images.Count).GroupBy(i => groups[i])
-                .Count(g => g.Select(i => scan.Images[i].Class).Distinct().Count() > 1),
-            scan.Unreadable);
+            crossClass.Count,
+            scan.Unreadable)
+        {
+            CrossClassGroupMembers = crossClass,
+        };
     }
 }
 
@@ -63,3 +72,6 @@ public sealed record ClassStats(
     int LargestGroup,
     int ImagesInSharedGroups,
     double ImagesPerGroup);
+
+/// <summary>One image of a near-duplicate group: its class, the dataset folder it is in and its path there.</summary>
+public sealed record GroupMember(string Class, string Source, string RelativePath);

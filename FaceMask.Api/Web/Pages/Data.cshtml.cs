@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.StaticFiles;
 namespace FaceMask.Api.Web.Pages;
 
 /// <summary>The data: class counts of Dataset/, DatasetNew/ and the split, near-duplicate groups, and (admin) sample images.</summary>
-public sealed class DataModel(DatasetStore store, ServicePaths paths, AdminAccess access) : PageModel
+public sealed class DataModel(DatasetStore store, ServicePaths paths, AdminAccess access, DataGroupsCache groups) : PageModel
 {
     /// <summary>Sample images shown per class.</summary>
     public const int SamplesPerClass = 12;
@@ -24,6 +24,9 @@ public sealed class DataModel(DatasetStore store, ServicePaths paths, AdminAcces
 
     public string? StatsError { get; private set; }
 
+    /// <summary>When the groups were counted, and whether this is that earlier count of unchanged files.</summary>
+    public DataGroupsCache.Counted? Counted { get; private set; }
+
     public void OnGet()
     {
         Counts = DatasetEndpoints.GetDatasets(store, paths).Value!;
@@ -32,7 +35,7 @@ public sealed class DataModel(DatasetStore store, ServicePaths paths, AdminAcces
 
     public object ChartData() => Counts;
 
-    /// <summary>Near-duplicate groups of Dataset/ and DatasetNew/ (a scan of every image: seconds to a minute), as a partial for htmx.</summary>
+    /// <summary>Near-duplicate groups of Dataset/ and DatasetNew/ (a scan of every image: seconds to a minute, remembered until the files change), as a partial for htmx.</summary>
     public async Task<IActionResult> OnGetGroupsAsync(CancellationToken cancellationToken)
     {
         var roots = new[] { paths.Dataset, paths.DatasetNew }.Where(Directory.Exists).ToList();
@@ -44,7 +47,9 @@ public sealed class DataModel(DatasetStore store, ServicePaths paths, AdminAcces
 
         try
         {
-            Stats = await Task.Run(() => DatasetStats.Compute(DatasetScanner.Scan(roots, cancellationToken: cancellationToken), new NearDuplicateSettings()), cancellationToken);
+            Admin = access.IsAdmin(HttpContext);
+            Counted = await groups.GetAsync(roots, cancellationToken);
+            Stats = Counted.Stats;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -69,6 +74,28 @@ public sealed class DataModel(DatasetStore store, ServicePaths paths, AdminAcces
 
         return PhysicalFile(file, ImageType(file)!);
     }
+
+    /// <summary>An image of a cross-class group (<paramref name="folder"/> "Dataset" or "DatasetNew", a path inside it): admins only.</summary>
+    public IActionResult OnGetGroupImage(string folder, string path)
+    {
+        if (!access.IsAdmin(HttpContext))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var root = folder switch { "Dataset" => paths.Dataset, "DatasetNew" => paths.DatasetNew, _ => null };
+        if (root is null || string.IsNullOrEmpty(path))
+        {
+            return NotFound();
+        }
+
+        var file = Path.GetFullPath(Path.Combine(root, path));
+        var inside = file.StartsWith(Path.GetFullPath(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        return inside && System.IO.File.Exists(file) && ImageType(file) is { } type ? PhysicalFile(file, type) : NotFound();
+    }
+
+    /// <summary>The folder name a group member's source is known by on this page.</summary>
+    public string FolderOf(string source) => Path.GetFullPath(source) == Path.GetFullPath(paths.Dataset) ? "Dataset" : "DatasetNew";
 
     /// <summary>The first sample files of a class, in name order.</summary>
     public IEnumerable<string> Samples(string className)
