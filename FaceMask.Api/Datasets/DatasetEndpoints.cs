@@ -45,7 +45,7 @@ public static class DatasetEndpoints
     }
 
     internal static async Task<Results<Ok<UploadResult>, ProblemHttpResult>> UploadAsync(
-        HttpContext context, DatasetStore store, LabelledUploadReader uploads, CancellationToken cancellationToken)
+        HttpContext context, DatasetStore store, LabelledUploadReader uploads, ClassLookalikes lookalikes, CancellationToken cancellationToken)
     {
         var read = await uploads.ReadAsync(context, requireFiles: true, cancellationToken);
         if (read.Error is { } error)
@@ -54,6 +54,7 @@ public static class DatasetEndpoints
         }
 
         var upload = read.Value!;
-        return TypedResults.Ok(await store.AddAsync(upload.Files, upload.Rejected, cancellationToken, upload.NewClassSet));
+        var suspicious = await Task.Run(() => lookalikes.Find(upload.Files), cancellationToken); // before the upload changes what the check knows
+        return TypedResults.Ok(await store.AddAsync(upload.Files, upload.Rejected, cancellationToken, upload.NewClassSet) with { Lookalikes = suspicious });
     }
 }

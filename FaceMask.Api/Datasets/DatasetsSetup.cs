@@ -9,6 +9,7 @@ public static class DatasetsSetup
     {
         services.AddValidatedOptions<DatasetUploadOptions>(DatasetUploadOptions.Section);
         services.AddSingleton<DatasetStore>();
+        services.AddSingleton<ClassLookalikes>();
         services.AddSingleton<LabelledUploadReader>();
         return services;
     }

@@ -21,7 +21,7 @@ namespace FaceMask.Api.Retraining;
 /// </summary>
 public sealed class RetrainPreflight(
     ServicePaths paths, ModelHost host, ReferenceSets references, NearDuplicateCache groupings, DataCheckProgress progress,
-    IOptions<RetrainingOptions> options, IOptions<UploadOptions> uploads)
+    ClassLookalikes lookalikes, IOptions<RetrainingOptions> options, IOptions<UploadOptions> uploads)
 {
     /// <summary>Checks the data on disk plus <paramref name="pending"/> (uploads about to be added), reporting its progress.</summary>
     public RetrainReadiness Check(IReadOnlyList<LabelledUpload> pending, bool newClassSet, DataCheckOrigin origin, CancellationToken cancellationToken)
@@ -42,6 +42,7 @@ public sealed class RetrainPreflight(
 
         check.ReadingImages(CountFiles());
         var existing = Scan(check.Counter, cancellationToken);
+        lookalikes.Remember(existing); // so an upload can be held against the data without reading it again
         if (known is not null && !newClassSet)
         {
             var unknown = pending.Select(p => p.Label).Concat(existing.Classes).Distinct(StringComparer.Ordinal)

@@ -6,6 +6,7 @@ using FaceMask.Tests.Api;
 using FaceMask.Tests.Support;
 using FaceMask.Training.Imaging;
 using FaceMask.Training.Synthetic;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceMask.Tests.Retraining;
 
@@ -51,6 +52,32 @@ public sealed class DatasetUploadTests : IAsyncLifetime
         var expected = faces.Select(f => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(f)) + ".jpg").Order().ToList();
         Assert.Equal(expected, stored);
         Assert.Empty(Directory.EnumerateFiles(environment.DatasetNew, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task An_upload_that_looks_like_another_class_s_images_is_added_with_a_warning()
+    {
+        // The data as the background check reads it at start: what an upload is held against.
+        var warmer = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<FaceMask.Api.Retraining.DataCheckWarmer>().Single();
+        for (var attempt = 0; attempt < 300 && warmer.Completed == 0; attempt++)
+        {
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.True(warmer.Completed > 0, "the background data check did not run");
+        var bare = Directory.EnumerateFiles(Path.Combine(environment.Dataset, "without_mask")).Order(StringComparer.Ordinal).First();
+        byte[] reencoded; // the same picture, other bytes: not an exact duplicate
+        using (var image = OpenCvSharp.Cv2.ImRead(bare))
+        {
+            reencoded = image.ImEncode(".png");
+        }
+
+        var wrong = await Upload(Files("with_mask", [reencoded, TestImages.Face(MaskState.Correct, 900)]));
+
+        Assert.Equal(2, wrong.GetProperty("added").GetInt32()); // added all the same: the operator decides
+        var lookalike = Assert.Single(wrong.GetProperty("lookalikes").EnumerateArray());
+        Assert.Equal(("upload0.jpg", "with_mask", "without_mask"), (lookalike.GetProperty("file").GetString(), lookalike.GetProperty("label").GetString(), lookalike.GetProperty("like_class").GetString()));
+        Assert.Equal($"Dataset/without_mask/{Path.GetFileName(bare)}", lookalike.GetProperty("like").GetString());
     }
 
     [Fact]

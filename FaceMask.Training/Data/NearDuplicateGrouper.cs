@@ -35,6 +35,17 @@ public sealed record NearDuplicateSettings
 /// </summary>
 public static class NearDuplicateGrouper
 {
+    /// <summary>
+    /// The grouping's sure rule alone, without the slower alignment: thumbnails that correlate
+    /// almost perfectly or perceptual hashes a few bits apart are the same picture (a re-encode, a
+    /// mirror, a light edit). Cheap enough to hold a few uploads against a whole dataset.
+    /// </summary>
+    public static bool IsSamePicture(ImageFingerprint a, ImageFingerprint b, NearDuplicateSettings? settings = null) =>
+        IsSamePicture(a, b, a.CorrelationWith(b, out _), settings ?? new NearDuplicateSettings());
+
+    private static bool IsSamePicture(ImageFingerprint a, ImageFingerprint b, float correlation, NearDuplicateSettings settings) =>
+        correlation >= settings.SameCorrelation || a.HashDistanceTo(b) <= settings.MaxHashDistance;
+
     /// <summary>Returns a group number per image; groups are numbered 0.. in order of their first member.</summary>
     public static int[] Group(IReadOnlyList<ImageFingerprint> images, NearDuplicateSettings? settings = null)
     {
@@ -58,7 +69,7 @@ public static class NearDuplicateGrouper
                 }
 
                 var correlation = images[i].CorrelationWith(images[j], out var mirrored);
-                if (j > i && (correlation >= settings.SameCorrelation || images[i].HashDistanceTo(images[j]) <= settings.MaxHashDistance))
+                if (j > i && IsSamePicture(images[i], images[j], correlation, settings))
                 {
                     sameAs.Add(j);
                 }

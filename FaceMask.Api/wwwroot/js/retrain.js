@@ -28,9 +28,14 @@
         result.textContent = "Uploading…";
         try {
             const added = await (await request("/api/datasets/new", { method: "POST", body: form })).json();
-            result.className = "success";
+            const lookalikes = added.lookalikes ?? [];
+            result.className = lookalikes.length ? "error" : "success";
             result.textContent = `Added ${added.added} image${added.added === 1 ? "" : "s"}; ${added.duplicates} already there`
-                + (added.rejected.length ? `; refused: ${added.rejected.map(r => `${r.file} (${r.reason})`).join(", ")}` : "") + ".";
+                + (added.rejected.length ? `; refused: ${added.rejected.map(r => `${r.file} (${r.reason})`).join(", ")}` : "") + "."
+                + (lookalikes.length
+                    ? ` Check their class: ${lookalikes.length} look${lookalikes.length === 1 ? "s" : ""} like images already filed as ${[...new Set(lookalikes.map(l => `"${window.FaceMask.label(l.like_class)}"`))].join(" or ")}`
+                        + ` (${lookalikes.slice(0, 3).map(l => `${l.file} like ${l.like}`).join("; ")}${lookalikes.length > 3 ? "; …" : ""}).`
+                    : "");
             event.target.reset();
         } catch (e) {
             result.className = "error";
