@@ -31,9 +31,14 @@ internal static class CliConsole
     /// Prints one JSON line per file: <paramref name="describe"/>'s, or <c>{file, error}</c> when the
     /// file is a folder, unreadable or not an image (the others still run). Exit code 2 if any failed.
     /// </summary>
-    public static int EachFile(IEnumerable<string> files, Func<string, string> describe)
+    public static int EachFile(IReadOnlyList<string> files, Func<string, string> describe)
     {
         var exitCode = Ok;
+        // With the JSON lines going to a file or pipe, the terminal would show nothing for minutes:
+        // count on stderr instead ("detect: 120 of 421 files, 3.2/s"), one line rewritten in place.
+        var counting = Console.IsOutputRedirected && !Console.IsErrorRedirected && files.Count > 1;
+        var stopwatch = Stopwatch.StartNew();
+        var done = 0;
         foreach (var file in files)
         {
             string line;
@@ -53,6 +58,12 @@ internal static class CliConsole
             }
 
             Console.Out.WriteLine(line);
+            done++;
+            if (counting)
+            {
+                Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"\r{done:N0} of {files.Count:N0} files, {done / Math.Max(0.001, stopwatch.Elapsed.TotalSeconds):0.0}/s{(done == files.Count ? Environment.NewLine : "")}"));
+            }
         }
 
         return exitCode;
