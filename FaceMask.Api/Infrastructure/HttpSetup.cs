@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FaceMask.Api.Errors;
-using FaceMask.Api.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -32,10 +31,7 @@ public static class HttpSetup
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddProblemResponses();
-        services.AddOpenApi(openApi => openApi
-            .AddOperationTransformer(MultipartBody.DocumentAsync)
-            .AddDocumentTransformer(AdminApiKeyScheme.DeclareAsync)
-            .AddOperationTransformer(AdminApiKeyScheme.RequireAsync));
+        services.AddOpenApi(openApi => openApi.AddOperationTransformer(MultipartBody.DocumentAsync)); // the admin key's scheme: AdminSetup
         services.AddDataProtection().SetApplicationName("FaceMask");
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<PathsOptions>, ILoggerFactory>((keys, paths, logging) =>
         {
@@ -64,14 +60,14 @@ public static class HttpSetup
     }
 
     /// <summary>
-    /// The OpenAPI document and Scalar's explorer of it, with the admin key's field ready for the admin
-    /// routes. Scalar's default fonts come from a public font host; the service must work offline, so
-    /// the page uses the browser's own fonts.
+    /// The OpenAPI document and Scalar's explorer of it (which offers a field for the admin key the
+    /// document declares). Scalar's default fonts come from a public font host; the service must work
+    /// offline, so the page uses the browser's own fonts.
     /// </summary>
     public static WebApplication MapApiReference(this WebApplication app)
     {
         app.MapOpenApi();
-        app.MapScalarApiReference(scalar => scalar.DisableDefaultFonts().AddPreferredSecuritySchemes(AdminApiKeyScheme.Name));
+        app.MapScalarApiReference(scalar => scalar.DisableDefaultFonts());
         return app;
     }
 }
