@@ -54,14 +54,8 @@ public sealed record ModelUploadForm(IFormFile Model, ImportOptions Options, str
     private static ModelUploadForm FromFields(IFormFile model, IFormCollection form)
     {
         var classes = Text(form, ClassesField) ?? throw new FormatException($"Name the classes in output order in the field '{ClassesField}' (e.g. with_mask,without_mask).");
-        var size = Text(form, InputSizeField) ?? throw new FormatException($"Give the input size in the field '{InputSizeField}' (S or HxW).");
-        var parts = size.Split('x', 'X');
-        var (height, width) = parts.Length switch
-        {
-            1 => (Integer(parts[0], InputSizeField), Integer(parts[0], InputSizeField)),
-            2 => (Integer(parts[0], InputSizeField), Integer(parts[1], InputSizeField)),
-            _ => throw new FormatException($"'{InputSizeField}' '{size}' is not S or HxW."),
-        };
+        var size = Text(form, InputSizeField) ?? throw new FormatException($"Give the input size in the field '{InputSizeField}' ({InputSizeText.Form}).");
+        var (height, width) = InputSizeText.TryParse(size, out var parsed) ? parsed : throw new FormatException($"'{InputSizeField}' '{size}' is not {InputSizeText.Form}.");
         return new ModelUploadForm(model, new ImportOptions(
             classes.Split(',', StringSplitOptions.TrimEntries),
             height,
@@ -90,9 +84,6 @@ public sealed record ModelUploadForm(IFormFile Model, ImportOptions Options, str
     }
 
     private static string? Text(IFormCollection form, string field) => form.TryGetValue(field, out var value) && !string.IsNullOrWhiteSpace(value) ? value.ToString().Trim() : null;
-
-    private static int Integer(string text, string field) =>
-        int.TryParse(text, CultureInfo.InvariantCulture, out var value) ? value : throw new FormatException($"'{field}' '{text}' is not a whole number.");
 
     private static float Number(string text, string field) =>
         float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : throw new FormatException($"'{field}' '{text}' is not a number.");

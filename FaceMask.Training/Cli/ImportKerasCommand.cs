@@ -52,14 +52,6 @@ internal static class ImportKerasCommand
         return command;
     }
 
-    private static (int Height, int Width) ParseSize(string text)
-    {
-        var parts = text.Split('x', 'X');
-        return parts.Length switch
-        {
-            1 when int.TryParse(parts[0], CultureInfo.InvariantCulture, out var side) => (side, side),
-            2 when int.TryParse(parts[0], CultureInfo.InvariantCulture, out var height) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var width) => (height, width),
-            _ => throw new ArgumentException($"--input-size '{text}' is not S or HxW (e.g. 224 or 128x96)."),
-        };
-    }
+    private static (int Height, int Width) ParseSize(string text) =>
+        InputSizeText.TryParse(text, out var size) ? size : throw new ArgumentException($"--input-size '{text}' is not {InputSizeText.Form}.");
 }
