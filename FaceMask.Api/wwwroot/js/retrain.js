@@ -134,13 +134,14 @@
         }
     }
 
-    const outcomes = { waiting: "waiting for a worker", running: "running", promoted: "promoted", kept_as_candidate: "kept as candidate", failed: "failed", cancelled: "cancelled" };
+    // The outcome as the pages word it (RetrainOutcomes.Label): "kept_as_candidate" reads "kept as candidate".
+    const outcomeText = outcome => outcome === "waiting" ? "waiting for a worker" : outcome.replaceAll("_", " ");
 
     function render(job) {
         const progress = job.progress;
         const over = ended.includes(job.state);
         const state = $("watch-state");
-        state.textContent = `${outcomes[job.outcome] ?? job.outcome}${job.health === "Stalled" ? " (stalled)" : ""}`;
+        state.textContent = `${outcomeText(job.outcome)}${job.health === "Stalled" ? " (stalled)" : ""}`;
         state.className = `outcome-${job.outcome}`;
         $("watch-started").textContent = job.started
             ? `${new Date(job.started).toLocaleString()}${job.finished ? `, took ${took(job.started, job.finished)}` : ""}`
