@@ -37,6 +37,9 @@ public sealed class ServiceEnvironment : IAsyncDisposable
     private readonly TempDirectory directory = new();
     private readonly string schema = "t" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>The PostgreSQL schema of this environment's Hangfire tables.</summary>
+    public string JobsSchema => schema + "_hangfire";
+
     private ServiceEnvironment(Storage storage) => Storage = storage;
 
     public Storage Storage { get; }
@@ -120,7 +123,7 @@ public sealed class ServiceEnvironment : IAsyncDisposable
         {
             settings["ConnectionStrings:Postgres"] = PostgresConnectionString;
             settings["Registry:Schema"] = schema;
-            settings["Jobs:Schema"] = schema + "_hangfire";
+            settings["Jobs:Schema"] = JobsSchema;
         }
 
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
@@ -157,7 +160,7 @@ public sealed class ServiceEnvironment : IAsyncDisposable
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE; DROP SCHEMA IF EXISTS \"{schema}_hangfire\" CASCADE;", connection);
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE; DROP SCHEMA IF EXISTS \"{JobsSchema}\" CASCADE;", connection);
             await drop.ExecuteNonQueryAsync();
         }
 

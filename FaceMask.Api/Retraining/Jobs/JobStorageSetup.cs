@@ -45,6 +45,7 @@ public static class JobStorageSetup
                     QueuePollInterval = jobs.Poll,
                     InvisibilityTimeout = jobs.InvisibilityTimeout,
                     UseSlidingInvisibilityTimeout = true,
+                    DistributedLockTimeout = jobs.LockExpiry,
                     PrepareSchemaIfNecessary = true,
                 };
                 return new PostgreSqlStorage(new NpgsqlConnectionFactory(postgres, options), options);

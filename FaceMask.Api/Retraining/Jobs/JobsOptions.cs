@@ -41,12 +41,23 @@ public sealed class JobsOptions : IValidatableObject
     [Range(1, 3600)]
     public double StalledAfterSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// A Hangfire lock whose holder lost its connection (a database restart, a killed process) is
+    /// taken over after this long (seconds; PostgreSQL). Hangfire.PostgreSql's own default, 10 minutes,
+    /// stalls the job scheduler that long after an outage and holds a stopping worker past its
+    /// shutdown timeout; the locks Hangfire holds last milliseconds.
+    /// </summary>
+    [Range(1, 600)]
+    public double LockExpirySeconds { get; set; } = 15;
+
     /// <summary>Folder of the embedded SQLite files (job storage and registry) when no PostgreSQL connection string is set.</summary>
     public string SqliteDirectory { get; set; } = "App_Data";
 
     public TimeSpan Poll => TimeSpan.FromSeconds(PollSeconds);
 
     public TimeSpan InvisibilityTimeout => TimeSpan.FromMinutes(InvisibilityTimeoutMinutes);
+
+    public TimeSpan LockExpiry => TimeSpan.FromSeconds(LockExpirySeconds);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
