@@ -80,11 +80,12 @@ public sealed class RetrainPreflight(
             Images = existing.Images.Concat(added).ToList(),
         };
         check.Grouping();
-        return Check(data, newClassSet ? null : known, references.Current(), cancellationToken);
+        return Check(data, newClassSet ? null : known, references.Current(), check.GroupingCounter, cancellationToken);
     }
 
     /// <summary>The data checks on a scan: classes, counts, and a split that works with the reference set withheld.</summary>
-    public RetrainReadiness Check(DatasetScan data, IReadOnlyList<string>? requiredClasses, ReferenceVersion? reference, CancellationToken cancellationToken)
+    /// <param name="grouping">Told how far a near-duplicate grouping is (none when the grouping is remembered).</param>
+    public RetrainReadiness Check(DatasetScan data, IReadOnlyList<string>? requiredClasses, ReferenceVersion? reference, IProgress<GroupingProgress>? grouping, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var distinct = data.Classes.ToDictionary(c => c, c => data.Images.Where(i => i.Class == c).Select(i => i.Sha256).Distinct(StringComparer.Ordinal).Count(), StringComparer.Ordinal);
@@ -109,6 +110,7 @@ public sealed class RetrainPreflight(
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        int[] Group(IReadOnlyList<DatasetImage> images, NearDuplicateSettings nearDuplicates) => groupings.Group(images, nearDuplicates, grouping);
         IReadOnlyList<DatasetImage>? seed = null;
         string? seedSource = null;
         IReadOnlyList<DatasetImage> reserved;
@@ -116,7 +118,7 @@ public sealed class RetrainPreflight(
         {
             var primary = data.Images.Where(i => i.Source == paths.Dataset).ToList();
             var fromPrimary = primary.Count > 0 && data.Classes.All(c => primary.Any(i => i.Class == c));
-            seed = ReferenceSets.SeedFrom(fromPrimary ? data with { Images = primary } : data, options.Value.ToSplitOptions(), groupings.Group);
+            seed = ReferenceSets.SeedFrom(fromPrimary ? data with { Images = primary } : data, options.Value.ToSplitOptions(), Group);
             seedSource = fromPrimary
                 ? $"the test split of the primary data (seed {options.Value.Seed})"
                 : $"the test split of all the data, uploads included, as the primary data lacks a class (seed {options.Value.Seed})";
@@ -127,7 +129,7 @@ public sealed class RetrainPreflight(
             reserved = references.Reserved(reference, cancellationToken);
         }
 
-        var plan = SplitPlan.Create(data, settings.ToSplitOptions(), reserved, groupings.Group);
+        var plan = SplitPlan.Create(data, settings.ToSplitOptions(), reserved, Group);
         var gaps = plan.MissingParts();
         if (gaps.Count > 0)
         {

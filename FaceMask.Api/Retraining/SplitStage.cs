@@ -15,7 +15,7 @@ public sealed class SplitStage(StageRunner runner, RetrainPreflight preflight, R
     {
         var data = preflight.Scan(stage.Token);
         var reference = references.Current();
-        var readiness = preflight.Check(data, null, reference, stage.Token);
+        var readiness = preflight.Check(data, null, reference, grouping: null, stage.Token);
         if (readiness.Refusal is { } refusal)
         {
             return await runner.FailAsync(stage.Retrain, $"split refused the data ({refusal.Code}): {refusal.Detail}");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using FaceMask.Api.Retraining;
 using FaceMask.Tests.Api;
 using FaceMask.Tests.Support;
+using FaceMask.Training.Data;
 using FaceMask.Training.Synthetic;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -109,6 +110,9 @@ public sealed class ConcurrentRetrainRequestTests
 
             check.Grouping();
             Assert.Equal((DataCheckProgress.GroupingPhase, 0), (progress.Status().Running[0].Phase, progress.Status().Running[0].Total));
+            check.GroupingCounter.Report(new GroupingProgress(GroupingPhase.Comparing, 3200, 7600));
+            var grouping = progress.Status().Running[0];
+            Assert.Equal(("Grouping near-duplicates: comparing images", 3200, 7600), (grouping.Phase, grouping.Done, grouping.Total));
             check.Finish("unsplittable");
         }
 

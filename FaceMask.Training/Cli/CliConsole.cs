@@ -73,9 +73,38 @@ internal static class CliConsole
     /// Runs <paramref name="work"/> under a progress bar that counts: "Reading images 1,216 of 7,600
     /// (212/s)", the time left beside it. <paramref name="work"/> reports how many items are done.
     /// </summary>
-    public static T Counted<T>(string what, int total, Func<Action<int>, T> work)
+    public static T Counted<T>(string what, int total, Func<Action<int>, T> work) =>
+        UnderBar(what, total, bar => work(done => bar.Show(what, done, total)));
+
+    /// <summary>
+    /// Runs a near-duplicate grouping under a bar that counts each pass ("Grouping: comparing images
+    /// 3,200 of 7,600 (610/s)", then the look-alike pairs) and says how long it took.
+    /// </summary>
+    public static T Grouping<T>(Func<IProgress<GroupingProgress>, T> work)
     {
+        const string What = "Grouping near-duplicates";
         var stopwatch = Stopwatch.StartNew();
+        var passes = new List<GroupingProgress>();
+        var result = UnderBar(What, 0, bar => work(new SynchronousProgress<GroupingProgress>(pass =>
+        {
+            if (passes.Count > 0 && passes[^1].Phase == pass.Phase)
+            {
+                passes[^1] = pass;
+            }
+            else
+            {
+                passes.Add(pass);
+            }
+
+            bar.Show($"Grouping: {pass.Description}", pass.Done, pass.Total); // short enough for the bar to fit 80 columns
+        })));
+        var counted = passes.Count == 0 ? "" : $" ({string.Join(", ", passes.Select(p => $"{p.Done:N0} {(p.Phase == GroupingPhase.Comparing ? "images compared" : "look-alike pairs aligned")}"))})";
+        AnsiConsole.MarkupLineInterpolated($"{What}: done in {stopwatch.Elapsed.TotalSeconds:0.0} s{counted}.");
+        return result;
+    }
+
+    private static T UnderBar<T>(string what, int total, Func<CountingBar, T> work)
+    {
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(true)
@@ -83,15 +112,35 @@ internal static class CliConsole
             .Start(context =>
             {
                 var task = context.AddTask($"{what} 0 of {total:N0}", maxValue: Math.Max(1, total));
-                result = work(done =>
-                {
-                    task.Value = done;
-                    var rate = done / Math.Max(0.001, stopwatch.Elapsed.TotalSeconds);
-                    task.Description = $"{what} {done:N0} of {total:N0} ({(rate < 10 ? rate.ToString("0.0", CultureInfo.InvariantCulture) : rate.ToString("N0", CultureInfo.InvariantCulture))}/s)";
-                });
+                result = work(new CountingBar(task));
                 task.Value = task.MaxValue;
             });
         return result;
+    }
+
+    /// <summary>One bar's count and rate; the rate starts again when the bar starts counting something else.</summary>
+    private sealed class CountingBar(ProgressTask task)
+    {
+        private readonly Lock gate = new();
+        private Stopwatch stopwatch = Stopwatch.StartNew();
+        private string? counting;
+
+        public void Show(string what, int done, int total)
+        {
+            lock (gate)
+            {
+                if (counting != what)
+                {
+                    counting = what;
+                    stopwatch = Stopwatch.StartNew();
+                    task.MaxValue = Math.Max(1, total);
+                }
+
+                task.Value = done;
+                var rate = done / Math.Max(0.001, stopwatch.Elapsed.TotalSeconds);
+                task.Description = $"{what} {done:N0} of {total:N0} ({(rate < 10 ? rate.ToString("0.0", CultureInfo.InvariantCulture) : rate.ToString("N0", CultureInfo.InvariantCulture))}/s)";
+            }
+        }
     }
 
     /// <summary>Scans datasets with a progress bar.</summary>
@@ -114,14 +163,4 @@ internal static class CliConsole
 
         return scan;
     }
-
-    /// <summary>Runs a long step under a spinner and says how long it took.</summary>
-    public static T Step<T>(string description, Func<T> step)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        var result = AnsiConsole.Status().Start(description + "...", _ => step());
-        AnsiConsole.MarkupLineInterpolated($"{description}: done in {stopwatch.Elapsed.TotalSeconds:0.0} s.");
-        return result;
-    }
-
 }

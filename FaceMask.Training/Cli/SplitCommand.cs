@@ -48,7 +48,7 @@ internal static class SplitCommand
                 throw new ArgumentException("No readable images found: expected <dataset>/<class>/<image> files.");
             }
 
-            var plan = CliConsole.Step("Grouping near-duplicates", () => SplitPlan.Create(scan, options, group: PhotoFaceGrouping.Group));
+            var plan = CliConsole.Grouping(progress => SplitPlan.Create(scan, options, group: (images, settings) => PhotoFaceGrouping.Group(images, settings, progress)));
             var outputDirectory = parse.GetRequiredValue(output);
             var result = SplitWriter.Write(plan, outputDirectory, DateTimeOffset.UtcNow);
             Print(result.Manifest);

@@ -25,7 +25,7 @@ internal static class StatsCommand
         command.SetAction(parse => CliConsole.Run(() =>
         {
             var scan = CliConsole.Scan(parse.GetRequiredValue(data));
-            var stats = CliConsole.Step("Grouping near-duplicates", () => DatasetStats.Compute(scan, nearDuplicates.Read(parse)));
+            var stats = CliConsole.Grouping(progress => DatasetStats.Compute(scan, nearDuplicates.Read(parse), progress));
             Print(stats);
             if (parse.GetValue(json) is { } jsonPath)
             {

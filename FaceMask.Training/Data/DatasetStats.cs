@@ -17,9 +17,10 @@ public sealed record DatasetStats(
     /// <summary>The groups that span classes, each image named by its folder and path: the same face under two labels (a labelling mistake, or a leak the split must keep together).</summary>
     public IReadOnlyList<IReadOnlyList<GroupMember>> CrossClassGroupMembers { get; init; } = [];
 
-    public static DatasetStats Compute(DatasetScan scan, NearDuplicateSettings settings)
+    /// <param name="progress">Told how far the near-duplicate grouping (the slow part) is.</param>
+    public static DatasetStats Compute(DatasetScan scan, NearDuplicateSettings settings, IProgress<GroupingProgress>? progress = null)
     {
-        var groups = NearDuplicateGrouper.Group(scan.Images.Select(i => i.Fingerprint).ToList(), settings);
+        var groups = NearDuplicateGrouper.Group(scan.Images.Select(i => i.Fingerprint).ToList(), settings, progress);
         var groupSizes = groups.GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count());
         var exact = scan.ExactDuplicates();
 

@@ -18,7 +18,10 @@ public sealed class NearDuplicateCache(int capacity = 4)
     /// <summary>Hits and misses so far, for logs and tests.</summary>
     public (int Hits, int Misses) Counts { get; private set; }
 
-    public int[] Group(IReadOnlyList<DatasetImage> images, NearDuplicateSettings settings)
+    public int[] Group(IReadOnlyList<DatasetImage> images, NearDuplicateSettings settings) => Group(images, settings, null);
+
+    /// <param name="progress">Told how far a grouping that is not remembered is (nothing when it is).</param>
+    public int[] Group(IReadOnlyList<DatasetImage> images, NearDuplicateSettings settings, IProgress<GroupingProgress>? progress)
     {
         var key = Key(images, settings);
         lock (gate)
@@ -32,7 +35,7 @@ public sealed class NearDuplicateCache(int capacity = 4)
             }
         }
 
-        var groups = PhotoFaceGrouping.Group(images, settings);
+        var groups = PhotoFaceGrouping.Group(images, settings, progress);
         lock (gate)
         {
             recent.AddFirst((key, groups));

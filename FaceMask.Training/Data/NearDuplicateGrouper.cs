@@ -28,6 +28,23 @@ public sealed record NearDuplicateSettings
     public int CandidatesPerImage { get; init; } = 8;
 }
 
+/// <summary>The grouping's two passes, in order.</summary>
+public enum GroupingPhase
+{
+    /// <summary>Every image against every other (thumbnail correlation, hash distance).</summary>
+    Comparing,
+
+    /// <summary>The look-alike pairs the comparison left undecided, aligned one onto the other.</summary>
+    Aligning,
+}
+
+/// <summary>How far a grouping is through its current pass: <see cref="Done"/> of <see cref="Total"/> images or pairs.</summary>
+public readonly record struct GroupingProgress(GroupingPhase Phase, int Done, int Total)
+{
+    /// <summary>The pass in words, with what it counts: "comparing images", "aligning look-alike pairs".</summary>
+    public string Description => Phase == GroupingPhase.Comparing ? "comparing images" : "aligning look-alike pairs";
+}
+
 /// <summary>
 /// Puts near-duplicates into one group, transitively (a chain of near-copies is one group).
 /// Whole groups then go to one split, so brightness-shifted, mirrored or re-cropped copies of a
@@ -47,10 +64,12 @@ public static class NearDuplicateGrouper
         correlation >= settings.SameCorrelation || a.HashDistanceTo(b) <= settings.MaxHashDistance;
 
     /// <summary>Returns a group number per image; groups are numbered 0.. in order of their first member.</summary>
-    public static int[] Group(IReadOnlyList<ImageFingerprint> images, NearDuplicateSettings? settings = null)
+    /// <param name="progress">Told how far each pass is, from the worker threads, in order (about a hundred reports a pass).</param>
+    public static int[] Group(IReadOnlyList<ImageFingerprint> images, NearDuplicateSettings? settings = null, IProgress<GroupingProgress>? progress = null)
     {
         settings ??= new NearDuplicateSettings();
         var count = images.Count;
+        var comparing = new PassCounter(GroupingPhase.Comparing, count, progress);
 
         // All pairs, in parallel: O(n^2) dot products of 256 floats (~4 s for 7,600 images on
         // 2 cores), then a bounded number of alignments per image (~15 s). Fine to a few tens
@@ -81,6 +100,7 @@ public static class NearDuplicateGrouper
 
             sure[i] = sameAs;
             candidates[i] = close.OrderByDescending(c => c.Item2).Take(settings.CandidatesPerImage).ToList();
+            comparing.OneDone();
         });
 
         var groups = new UnionFind(count);
@@ -99,12 +119,14 @@ public static class NearDuplicateGrouper
             .Where(pair => groups.Find(pair.A) != groups.Find(pair.B))
             .ToList();
         var aligned = new bool[toAlign.Count];
+        var aligning = new PassCounter(GroupingPhase.Aligning, toAlign.Count, progress);
         Parallel.For(0, toAlign.Count, k =>
         {
             var (a, b, mirrored) = toAlign[k];
             // Align both ways: a zoomed-in copy maps onto the original, not the original onto it.
             aligned[k] = AlignedCorrelation(images[a], images[b], mirrored) >= settings.AlignedCorrelation
                 || AlignedCorrelation(images[b], images[a], mirrored) >= settings.AlignedCorrelation;
+            aligning.OneDone();
         });
 
         for (var k = 0; k < toAlign.Count; k++)
@@ -140,6 +162,44 @@ public static class NearDuplicateGrouper
         catch (OpenCVException)
         {
             return -1; // ECC did not converge: the images do not line up
+        }
+    }
+
+    /// <summary>Counts one pass's items across threads and reports every hundredth of it, and its start and end, in order.</summary>
+    private sealed class PassCounter
+    {
+        private readonly GroupingPhase phase;
+        private readonly int total;
+        private readonly int step;
+        private readonly IProgress<GroupingProgress>? progress;
+        private readonly Lock gate = new();
+        private int done;
+
+        public PassCounter(GroupingPhase phase, int total, IProgress<GroupingProgress>? progress)
+        {
+            this.phase = phase;
+            this.total = total;
+            this.progress = progress;
+            step = Math.Max(1, (total + 99) / 100);
+            progress?.Report(new GroupingProgress(phase, 0, total));
+        }
+
+        public void OneDone()
+        {
+            if (progress is null)
+            {
+                return;
+            }
+
+            var now = Interlocked.Increment(ref done);
+            if (now % step == 0 || now == total)
+            {
+                lock (gate)
+                {
+                    // Read again under the lock, so reports never go backwards.
+                    progress.Report(new GroupingProgress(phase, Volatile.Read(ref done), total));
+                }
+            }
         }
     }
 

@@ -12,7 +12,10 @@ namespace FaceMask.Training.Data;
 /// </summary>
 public static class PhotoFaceGrouping
 {
-    public static int[] Group(IReadOnlyList<DatasetImage> images, NearDuplicateSettings settings)
+    public static int[] Group(IReadOnlyList<DatasetImage> images, NearDuplicateSettings settings) => Group(images, settings, null);
+
+    /// <param name="progress">Told how far the grouping's passes are (<see cref="NearDuplicateGrouper.Group"/>).</param>
+    public static int[] Group(IReadOnlyList<DatasetImage> images, NearDuplicateSettings settings, IProgress<GroupingProgress>? progress)
     {
         var manifests = images.Select(i => i.Source).Distinct(StringComparer.Ordinal)
             .Select(source => (source, Manifest: PhotoFaceManifest.Load(source)))
@@ -21,7 +24,7 @@ public static class PhotoFaceGrouping
         var fingerprints = images.Select(i => i.Fingerprint).ToList();
         if (manifests.Count == 0)
         {
-            return NearDuplicateGrouper.Group(fingerprints, settings);
+            return NearDuplicateGrouper.Group(fingerprints, settings, progress);
         }
 
         // Each cut face brings its annotated box as one more fingerprint, tied to it.
@@ -46,7 +49,7 @@ public static class PhotoFaceGrouping
             photoTies.Add((i, photos.TryGetValue(photo, out var p) ? p : photos[photo] = photos.Count));
         }
 
-        var groups = NearDuplicateGrouper.Group(fingerprints, settings);
+        var groups = NearDuplicateGrouper.Group(fingerprints, settings, progress);
         // Nodes: the grouper's groups, then one per photo.
         var firstPhoto = groups.Max() + 1;
         var joined = new UnionFind(firstPhoto + photos.Count);
