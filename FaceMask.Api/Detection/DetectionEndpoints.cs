@@ -17,8 +17,8 @@ public static class DetectionEndpoints
             .WithTags("Detection")
             .WithName("Detect")
             .WithSummary("Find and classify every face in a photo")
-            .WithDescription("Find every face in a photo (multipart field 'file') and classify each: boxes in the photo's pixels, largest first.")
-            .WithDescription("Query: min_face (smallest face in pixels, default 16), max_faces (default 100; more are cut off and 'truncated' is true). Send 'Accept: image/jpeg' for the photo with boxes and labels drawn.")
+            .WithDescription("Find every face in a photo (multipart field 'file') and classify each: boxes in the photo's pixels, largest first. "
+                + "Query: min_face (smallest face in pixels, default 16), max_faces (default 100; more are cut off and 'truncated' is true). Send 'Accept: image/jpeg' for the photo with boxes and labels drawn.")
             .DisableAntiforgery()
             .RequireRateLimiting(RateLimiting.PredictionPolicy)
             .AcceptsMultipart(new MultipartField(PredictionEndpoints.FileField, MultipartFieldKind.File, "The photo: JPEG, PNG, BMP or WebP.", Required: true))

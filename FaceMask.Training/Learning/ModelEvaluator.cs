@@ -65,7 +65,7 @@ public static class ModelEvaluator
     /// <summary>The shifts of the robustness table; those that paint masks need the mask classes.</summary>
     private static List<Shift> ShiftsFor(IReadOnlyList<string> classes) => Shifts.All.Where(s => !s.Paints || FacePainting.Supports(classes)).ToList();
 
-    /// <summary>Macro-F1 under each shift; shifts that need classes the model lacks (painting) are left out.</summary>
+    /// <summary>Macro-F1, accuracy and per-class recall under each of <paramref name="shifts"/> (<see cref="ShiftsFor"/> leaves out those the classes cannot take).</summary>
     private static RobustnessReport Robustness(KerasModel model, Preprocessing preprocessing, LabelledImages images, IReadOnlyList<Shift> shifts, Action<int> rowsDone)
     {
         var faces = images.Faces ?? throw new InvalidOperationException("The faces are located before the shifts.");

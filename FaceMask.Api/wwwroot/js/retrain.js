@@ -144,8 +144,8 @@
         state.textContent = `${outcomeText(job.outcome)}${job.health === "Stalled" ? " (stalled)" : ""}`;
         state.className = `outcome-${job.outcome}`;
         $("watch-started").textContent = job.started
-            ? `${new Date(job.started).toLocaleString()}${job.finished ? `, took ${took(job.started, job.finished)}` : ""}`
-            : `requested ${new Date(job.created).toLocaleString()}, not started yet`;
+            ? `${utc(job.started)}${job.finished ? `, took ${took(job.started, job.finished)}` : ""}`
+            : `requested ${utc(job.created)}, not started yet`;
         // While it runs, the stage says what it is doing; once it has ended the decision below says it, once.
         $("watch-stage").textContent = over ? `ended in ${job.stage === "done" ? "the promote stage" : `the ${job.stage} stage`}`
             : progress?.message ? `${job.stage}: ${progress.message}` : job.stage;
@@ -189,6 +189,11 @@
         } else {
             jobs.textContent = "–";
         }
+    }
+
+    // Times as the list below writes them: "2026-12-03 10:43:50 UTC".
+    function utc(iso) {
+        return `${new Date(iso).toISOString().slice(0, 19).replace("T", " ")} UTC`;
     }
 
     function took(from, to) {
