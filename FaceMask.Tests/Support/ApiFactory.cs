@@ -15,6 +15,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
     private readonly Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services;
     private readonly TempDirectory storage = new();
+    private bool disposed;
 
     /// <param name="settings">Configuration on top of appsettings.json; job and registry storage defaults to a fresh SQLite folder.</param>
     /// <param name="services">Extra service registrations (a test-only startup filter, say).</param>
@@ -31,10 +32,23 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         StartServer();
     }
 
+    /// <summary>Stops the service once (a test may stop it itself to see how the stop went).</summary>
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
-        storage.Dispose();
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            storage.Dispose();
+        }
     }
 
     /// <summary>What the service logged at warning level and above.</summary>

@@ -29,7 +29,7 @@ public sealed class ErrorLog : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+                entries.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)} {exception}");
             }
         }
     }
