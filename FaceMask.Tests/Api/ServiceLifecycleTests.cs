@@ -75,9 +75,9 @@ public class ServiceLifecycleTests
             await using var environment = ServiceEnvironment.Create(Storage.Sqlite, facesPerClass: 0);
             await using var service = environment.StartProcess();
             var notReady = await ProbeUntilReadyAsync(service);
+            await service.WaitForLineAsync("Serving model ", TimeSpan.FromSeconds(30)); // logged just after readiness turns on
 
             var lines = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            Assert.Contains(lines, l => l.StartsWith("Serving model ", StringComparison.Ordinal));
             Assert.DoesNotContain(lines, l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal));
             if (notReady > 0)
             {

@@ -95,6 +95,21 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"The service did not become ready in {timeout}:\n{Output}");
     }
 
+    /// <summary>
+    /// Waits until the process has printed a line that starts with <paramref name="start"/>: the console
+    /// logger writes from its own queue, so a line can arrive after the answer that followed it.
+    /// </summary>
+    public async Task WaitForLineAsync(string start, TimeSpan timeout)
+    {
+        for (var waited = Stopwatch.StartNew(); !HasLine(start); await Task.Delay(50))
+        {
+            if (waited.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The service printed no line starting with '{start}' in {timeout}:\n{Output}");
+            }
+        }
+    }
+
     /// <summary>Waits for the process to end by itself (a start-up failure); its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -120,6 +135,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         process.Dispose();
     }
+
+    private bool HasLine(string start) =>
+        Output.Split('\n', StringSplitOptions.TrimEntries).Any(l => l.StartsWith(start, StringComparison.Ordinal));
 
     private void Append(string? line)
     {
