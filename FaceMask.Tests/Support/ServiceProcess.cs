@@ -96,8 +96,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the process has printed a line that starts with <paramref name="start"/>: the console
-    /// logger writes from its own queue, so a line can arrive after the answer that followed it.
+    /// Waits until the process has printed a line that starts with <paramref name="start"/>. The console
+    /// logger writes from its own queue, so a line can reach the test after an answer the service gave
+    /// later; lines keep their order, so every line logged before this one is in <see cref="Output"/> too.
     /// </summary>
     public async Task WaitForLineAsync(string start, TimeSpan timeout)
     {
