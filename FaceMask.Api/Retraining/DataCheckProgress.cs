@@ -26,7 +26,7 @@ public sealed class DataCheckProgress(TimeProvider time)
     public const string GroupingPhase = "Grouping near-duplicates and planning the split";
 
     /// <summary>What a counted grouping pass's phase starts with (its pass follows: "comparing images").</summary>
-    public const string GroupingPassPrefix = "Grouping near-duplicates: ";
+    private const string GroupingPassPrefix = "Grouping near-duplicates: ";
 
     private readonly Lock gate = new();
     private readonly List<Check> running = [];

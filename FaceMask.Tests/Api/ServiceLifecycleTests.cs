@@ -39,7 +39,7 @@ public class ServiceLifecycleTests
         var exitCode = await service.WaitForExitAsync(TimeSpan.FromMinutes(2));
 
         Assert.True(exitCode == 1, $"exit code {exitCode}:\n{service.Output}");
-        var lines = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var lines = service.Lines;
         var line = Assert.Single(lines, l => l.StartsWith("facemask: cannot run: ", StringComparison.Ordinal));
         Assert.Contains("Proxies:KnownNetworks: 'the-proxy' is not a network in CIDR form", line);
         Assert.DoesNotContain(lines, l => l.StartsWith("at ", StringComparison.Ordinal)); // no stack trace
@@ -77,7 +77,7 @@ public class ServiceLifecycleTests
             var notReady = await ProbeUntilReadyAsync(service);
             await service.WaitForLineAsync("Serving model ", TimeSpan.FromSeconds(30)); // logged just after readiness turns on
 
-            var lines = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var lines = service.Lines;
             Assert.DoesNotContain(lines, l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal));
             if (notReady > 0)
             {

@@ -64,6 +64,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What the process printed so far, line by line, trimmed, without blank lines.</summary>
+    public IReadOnlyList<string> Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public static ServiceProcess Start(IReadOnlyDictionary<string, string?> settings) => new(settings);
 
     /// <summary>Waits until /health/ready answers 200.</summary>
@@ -102,7 +105,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public async Task WaitForLineAsync(string start, TimeSpan timeout)
     {
-        for (var waited = Stopwatch.StartNew(); !HasLine(start); await Task.Delay(50))
+        for (var waited = Stopwatch.StartNew(); !Lines.Any(l => l.StartsWith(start, StringComparison.Ordinal)); await Task.Delay(50))
         {
             if (waited.Elapsed > timeout)
             {
@@ -136,9 +139,6 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         process.Dispose();
     }
-
-    private bool HasLine(string start) =>
-        Output.Split('\n', StringSplitOptions.TrimEntries).Any(l => l.StartsWith(start, StringComparison.Ordinal));
 
     private void Append(string? line)
     {
